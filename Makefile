@@ -1,0 +1,55 @@
+# Stepgate — every target installs what it needs.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell sha256sum requirements.txt | cut -c1-16)
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
+
+.PHONY: help venv synth test test-fast run deploy diff lint bench lock clean
+
+help:
+	@echo "make run     serve the stack on http://127.0.0.1:3000 (AWS endpoint on :4566)"
+	@echo "make test    every test, offline"
+	@echo "make synth   write cdk.out (no AWS credentials needed)"
+	@echo "make deploy  cdk deploy with the pinned CDK CLI"
+	@echo "make bench   local cloud benchmark"
+
+venv: $(STAMP)
+
+$(STAMP): requirements.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@rm -f $(VENV)/.installed-* && touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+synth: venv
+	$(PY) -m localcloud synth
+
+test: venv
+	$(PY) -m pytest -n 2 --dist loadgroup
+
+run: venv
+	$(PY) -m localcloud run
+
+deploy: venv node_modules/.installed
+	npx --no-install cdk deploy --app "$(PY) app.py"
+
+diff: venv node_modules/.installed
+	npx --no-install cdk diff --app "$(PY) app.py"
+
+bench: venv
+	$(PY) bench/local_cloud.py
+
+# Re-resolve the pins from requirements.in (needs the network).
+lock:
+	rm -rf /tmp/stepgate-lock && $(PYTHON) -m venv /tmp/stepgate-lock
+	/tmp/stepgate-lock/bin/pip install --quiet -r requirements.in
+	/tmp/stepgate-lock/bin/pip freeze > requirements.txt
+
+clean:
+	rm -rf cdk.out .localcloud .pytest_cache
