@@ -22,12 +22,19 @@ from moto.core import DEFAULT_ACCOUNT_ID
 from localcloud.assembly import Assembly
 from localcloud.lambda_runtime import InProcessRuntime
 from localcloud.moto_lambda_hook import LambdaHook, install, uninstall
+from localcloud.rekognition import install_into_moto as install_local_rekognition
 from localcloud.provision import ProvisionedStack, Provisioner
+from localcloud.sfn_mock_config import (
+    install_mock_config_support,
+    register_state_machines,
+    uninstall_mock_config_support,
+)
 from localcloud.sfn_timing import install_wait_time_scale, uninstall_wait_time_scale
 
 REGION = "us-east-1"
 TERMINAL = {"SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"}
-MOTO_CONFIG = {"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}
+# Not {"lambda": {"use_docker": False}}: that swaps in an echo backend that never calls the hook.
+MOTO_CONFIG = {"stepfunctions": {"execute_state_machine": True}}
 
 
 @dataclass
@@ -91,6 +98,8 @@ def local_jobs(assembly: Assembly, wait_time_scale: float = 0.0,
     with mock_aws(config=MOTO_CONFIG):
         hook = install(InProcessRuntime(extra_environment))
         install_wait_time_scale(wait_time_scale)
+        install_mock_config_support()
+        install_local_rekognition()
         try:
             stack = Provisioner(
                 assembly, lambda service: boto3.client(service, region_name=REGION),
@@ -98,7 +107,9 @@ def local_jobs(assembly: Assembly, wait_time_scale: float = 0.0,
             ).provision()
             for spec in stack.functions.values():
                 hook.register(spec)
+            register_state_machines(stack.state_machines)
             yield LocalJobs(stack, hook)
         finally:
+            uninstall_mock_config_support()
             uninstall_wait_time_scale()
             uninstall()

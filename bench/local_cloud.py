@@ -1,0 +1,215 @@
+"""Benchmark the local cloud: start-up, accept latency, end-to-end job latency, throughput, memory.
+
+Starts `python -m localcloud run` on free loopback ports (the cloud assembly must already be
+synthesized: `make synth`), drives it over HTTP, prints the figures, and stops it. Every loop
+is bounded in count and time; all traffic stays on 127.0.0.1.
+
+    .venv/bin/python bench/local_cloud.py [--sustain-seconds 60]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import platform
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+API_KEY = "bench-key"
+TERMINAL = {"SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def iso_in(days: float) -> str:
+    return (datetime.now(timezone.utc) + timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))]
+
+
+def tree_rss_kib(pid: int) -> int:
+    """Resident memory of a process and all its descendants (the Lambda workers), from /proc."""
+    total, pending = 0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            total += int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:")))
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+            pending.extend(int(child) for child in children)
+        except (OSError, StopIteration):
+            continue
+    return total
+
+
+class Bench:
+    def __init__(self, base_url: str):
+        self.base_url = base_url
+        self.origin = base_url.rsplit("/", 1)[0]
+        self.session_local = threading.local()
+
+    @property
+    def http(self) -> requests.Session:
+        if not hasattr(self.session_local, "session"):
+            self.session_local.session = requests.Session()
+            self.session_local.session.headers["x-api-key"] = API_KEY
+        return self.session_local.session
+
+    def submit(self, path: str, body: dict) -> requests.Response:
+        return self.http.post(self.base_url + path, json=body, timeout=30)
+
+    def wait(self, status_url: str, timeout: float = 120) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            response = self.http.get(self.origin + status_url, allow_redirects=False, timeout=30)
+            if response.status_code == 303:
+                return "SUCCEEDED"
+            status = response.json().get("status")
+            if status in TERMINAL:
+                return status
+            time.sleep(0.05)
+        return "TIMEOUT"
+
+    def job_body(self, kind: str, index: int, image: dict | None = None) -> tuple[str, dict]:
+        if kind == "search":
+            return "/searches", {"location": "JFK", "pickupAt": iso_in(1), "dropoffAt": iso_in(3)}
+        if kind == "user":
+            return "/users", {"name": f"Bench User {index}", "email": f"bench.{time.time_ns()}.{index}@example.com"}
+        return "/recognitions", {"image": image, "maxLabels": 5}
+
+    def upload_image(self) -> dict:
+        from PIL import Image
+
+        buffer = io.BytesIO()
+        Image.new("RGB", (320, 200), (240, 180, 20)).save(buffer, format="PNG")
+        response = self.http.put(self.base_url + "/uploads/bench.png", data=buffer.getvalue(),
+                                 headers={"Content-Type": "image/png"}, timeout=30)
+        response.raise_for_status()
+        return response.json()["image"]
+
+
+def accept_latencies(bench: Bench, concurrency: int, count: int) -> list[float]:
+    def one(index: int) -> float:
+        started = time.perf_counter()
+        response = bench.submit(*bench.job_body("user", index))
+        elapsed = (time.perf_counter() - started) * 1000
+        if response.status_code != 202:
+            raise RuntimeError(f"accept failed: {response.status_code} {response.text}")
+        return elapsed
+
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        return list(pool.map(one, range(count)))
+
+
+def job_latencies(bench: Bench, kind: str, count: int, image: dict | None) -> list[float]:
+    def one(index: int) -> float:
+        started = time.perf_counter()
+        response = bench.submit(*bench.job_body(kind, index, image))
+        status = bench.wait(response.json()["statusUrl"])
+        if status != "SUCCEEDED":
+            raise RuntimeError(f"{kind} job ended {status}")
+        return (time.perf_counter() - started) * 1000
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        return list(pool.map(one, range(count)))
+
+
+def sustained_throughput(bench: Bench, seconds: float, concurrency: int) -> tuple[int, float]:
+    deadline = time.monotonic() + seconds
+    completed = [0] * concurrency
+
+    def client(slot: int) -> None:
+        index = 0
+        while time.monotonic() < deadline:
+            response = bench.submit(*bench.job_body("user", slot * 100000 + index))
+            if bench.wait(response.json()["statusUrl"]) == "SUCCEEDED" and time.monotonic() <= deadline:
+                completed[slot] += 1
+            index += 1
+
+    started = time.monotonic()
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        list(pool.map(client, range(concurrency)))
+    return sum(completed), sum(completed) / (time.monotonic() - started)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sustain-seconds", type=float, default=60)
+    parser.add_argument("--jobs-per-kind", type=int, default=20)
+    args = parser.parse_args()
+
+    api_port, aws_port = free_port(), free_port()
+    env = {**os.environ, "PORT": str(api_port), "AWS_PORT": str(aws_port), "STEPGATE_API_KEY": API_KEY}
+    log = open(ROOT / ".localcloud-bench.log", "w")
+    started = time.monotonic()
+    process = subprocess.Popen([sys.executable, "-m", "localcloud", "run"], cwd=ROOT, env=env,
+                               stdout=log, stderr=subprocess.STDOUT)
+    peak_kib = [0]
+    sampling = threading.Event()
+
+    def sample_memory() -> None:
+        while not sampling.wait(0.25):
+            peak_kib[0] = max(peak_kib[0], tree_rss_kib(process.pid))
+
+    threading.Thread(target=sample_memory, daemon=True).start()
+    bench = Bench(f"http://127.0.0.1:{api_port}/v1")
+    try:
+        first_202 = None
+        while time.monotonic() - started < 120 and process.poll() is None:
+            try:
+                if bench.submit(*bench.job_body("user", 0)).status_code == 202:
+                    first_202 = time.monotonic() - started
+                    break
+            except requests.ConnectionError:
+                pass
+            time.sleep(0.05)
+        if first_202 is None:
+            print("the local cloud did not accept a job within 120 s; see .localcloud-bench.log")
+            return 1
+
+        print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+        print(f"start to first 202 (no re-synth): {first_202:.2f} s")
+        for concurrency, count in ((1, 100), (32, 640)):
+            latencies = accept_latencies(bench, concurrency, count)
+            print(f"accept latency at concurrency {concurrency:>2}: p50 {percentile(latencies, 50):.1f} ms, "
+                  f"p99 {percentile(latencies, 99):.1f} ms ({count} requests)")
+        image = bench.upload_image()
+        for kind in ("search", "recognition", "user"):
+            latencies = job_latencies(bench, kind, args.jobs_per_kind, image)
+            print(f"end-to-end {kind:<11}: p50 {percentile(latencies, 50):.0f} ms, p99 {percentile(latencies, 99):.0f} ms "
+                  f"({args.jobs_per_kind} jobs, submit to 303, polling every 50 ms)")
+        total, rate = sustained_throughput(bench, args.sustain_seconds, concurrency=16)
+        print(f"sustained: {total} user jobs in {args.sustain_seconds:.0f} s = {rate:.1f} jobs/s (16 clients)")
+        print(f"peak memory (local cloud + Lambda workers, RSS): {peak_kib[0] / 1024:.0f} MiB")
+        return 0
+    finally:
+        sampling.set()
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,54 @@
+"""`python -m localcloud run|synth`: the entry points behind `make run` and `make synth`."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+
+from localcloud.assembly import AssemblyError, ensure_assembly
+from localcloud.intrinsics import UnsupportedTemplate
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m localcloud")
+    parser.add_argument("command", choices=["run", "synth"])
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s", datefmt="%H:%M:%S")
+    for noisy in ("werkzeug", "botocore", "urllib3"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    try:
+        assembly = ensure_assembly()
+    except AssemblyError as exc:
+        print(f"synthesis failed: {exc}", file=sys.stderr)
+        return 1
+    if args.command == "synth":
+        print(f"cloud assembly ready in {assembly.directory}")
+        return 0
+    return serve(assembly)
+
+
+def serve(assembly) -> int:
+    from localcloud.server import LocalCloud, LocalCloudSettings
+
+    cloud = LocalCloud(assembly, LocalCloudSettings.from_environment())
+    stopped = threading.Event()
+    signal.signal(signal.SIGINT, lambda *_: stopped.set())
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    try:
+        cloud.start()
+    except (UnsupportedTemplate, OSError, RuntimeError) as exc:
+        cloud.stop()
+        print(f"the local cloud cannot start: {exc}", file=sys.stderr)
+        return 1
+    print(cloud.banner(), flush=True)
+    stopped.wait()
+    print("stopping the local cloud...", flush=True)
+    cloud.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,193 @@
+"""The local cloud: the synthesized stack served on localhost with no AWS account and no Docker.
+
+- an AWS-compatible endpoint (moto server, Step Functions interpreter on) for Step Functions,
+  DynamoDB, S3, Lambda, Rekognition and Secrets Manager;
+- the template's resources provisioned into it;
+- Lambda handlers running as real code in warm worker processes;
+- the REST API served from the template's OpenAPI body by the local gateway.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import secrets
+import threading
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import boto3
+from botocore.config import Config
+from werkzeug.serving import make_server
+
+from localcloud.assembly import PROJECT_ROOT, Assembly
+from localcloud.execution_log import ExecutionLog
+from localcloud.lambda_runtime import FunctionSpec, Invocation
+from localcloud.lambda_workers import WorkerPoolRuntime
+from localcloud.provision import ProvisionedStack, Provisioner
+from localcloud.sfn_mock_config import install_mock_config_support, register_state_machines
+from localcloud.sfn_timing import install_wait_time_scale, scale_from_environment
+from localcloud.ttl_sweeper import TtlSweeper
+
+log = logging.getLogger("localcloud")
+
+REGION = "us-east-1"
+ACCOUNT_ID = "123456789012"
+LOGS_DIR = PROJECT_ROOT / ".localcloud" / "logs"
+
+
+@dataclass
+class LocalCloudSettings:
+    api_port: int = 3000
+    aws_port: int = 4566
+    host: str = "127.0.0.1"
+    api_key: str | None = None
+    wait_time_scale: float = 1.0
+    max_workers_per_function: int = 8
+
+    @classmethod
+    def from_environment(cls) -> "LocalCloudSettings":
+        return cls(
+            api_port=int(os.environ.get("PORT", "3000")),
+            aws_port=int(os.environ.get("AWS_PORT", "4566")),
+            api_key=os.environ.get("STEPGATE_API_KEY") or None,
+            wait_time_scale=scale_from_environment(),
+            max_workers_per_function=int(os.environ.get("LOCALCLOUD_MAX_WORKERS", "8")),
+        )
+
+
+@dataclass
+class LocalCloud:
+    assembly: Assembly
+    settings: LocalCloudSettings
+    api_key: str = ""
+    stack: ProvisionedStack | None = None
+    _servers: list = field(default_factory=list)
+    _stoppables: list = field(default_factory=list)
+
+    @property
+    def aws_endpoint(self) -> str:
+        return f"http://{self.settings.host}:{self.settings.aws_port}"
+
+    @property
+    def api_base_url(self) -> str:
+        return f"http://{self.settings.host}:{self.settings.api_port}/{self.stack.stage_name}"
+
+    def client(self, service: str):
+        return boto3.client(
+            service, endpoint_url=self.aws_endpoint, region_name=REGION,
+            aws_access_key_id="local", aws_secret_access_key="local",
+            config=Config(retries={"max_attempts": 2}),
+        )
+
+    def start(self) -> None:
+        # Checked before anything listens: an unservable template fails here, not at request time.
+        from localcloud.gateway import build_gateway
+        from localcloud.rekognition import install_into_moto
+
+        # moto's interpreter calls Lambda/DynamoDB tasks back on localhost:$MOTO_PORT.
+        os.environ["MOTO_PORT"] = str(self.settings.aws_port)
+        install_into_moto()
+        install_mock_config_support()
+        install_wait_time_scale(self.settings.wait_time_scale)
+
+        from moto.server import ThreadedMotoServer
+        from localcloud.moto_lambda_hook import install
+
+        moto_server = ThreadedMotoServer(ip_address=self.settings.host, port=self.settings.aws_port, verbose=False)
+        moto_server.start()
+        self._stoppables.append(moto_server.stop)
+        self._configure_moto()
+
+        runtime = WorkerPoolRuntime(self.aws_endpoint, self.settings.max_workers_per_function,
+                                    on_invocation=_log_invocation)
+        hook = install(runtime)
+        self._stoppables.append(runtime.close)
+
+        self.stack = Provisioner(self.assembly, self.client, REGION, ACCOUNT_ID).provision()
+        for logical, spec in self.stack.functions.items():
+            hook.register(spec)
+            runtime.warm(spec)
+        register_state_machines(self.stack.state_machines)
+
+        if self.stack.rest_api_body is None:
+            raise RuntimeError("the template has no REST API to serve")
+        self.api_key = self.settings.api_key or secrets.token_urlsafe(24)
+        gateway = build_gateway(
+            self.stack.rest_api_body, aws_endpoint_url=self.aws_endpoint, api_keys={self.api_key},
+            stage=self.stack.stage_name, region=REGION, account_id=ACCOUNT_ID,
+        )
+        api_server = make_server(self.settings.host, self.settings.api_port, gateway, threaded=True)
+        threading.Thread(target=api_server.serve_forever, daemon=True, name="gateway").start()
+        self._stoppables.append(api_server.shutdown)
+
+        sweeper = TtlSweeper(self.client("dynamodb"), list(self.stack.tables.values()))
+        sweeper.start()
+        self._stoppables.append(sweeper.stop)
+        execution_log = ExecutionLog(self.client("stepfunctions"), list(self.stack.state_machines.values()))
+        execution_log.start()
+        self._stoppables.append(execution_log.stop)
+
+    def _configure_moto(self) -> None:
+        request = urllib.request.Request(
+            f"{self.aws_endpoint}/moto-api/config", method="POST",
+            # Not lambda.use_docker=False: that swaps in an echo backend that never calls the hook.
+            data=json.dumps({"stepfunctions": {"execute_state_machine": True}}).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        urllib.request.urlopen(request, timeout=10).read()
+
+    def stop(self) -> None:
+        for stop in reversed(self._stoppables):
+            try:
+                stop()
+            except Exception:  # noqa: BLE001 - keep stopping the rest
+                log.debug("error while stopping", exc_info=True)
+        self._stoppables.clear()
+
+    def banner(self) -> str:
+        jobs_arn = self.stack.state_machine_arn()
+        return "\n".join([
+            "",
+            "Stepgate local cloud is up.",
+            f"  API          {self.api_base_url}",
+            f"  AWS endpoint {self.aws_endpoint}  (Step Functions, DynamoDB, S3, Lambda)",
+            f"  API key      {self.api_key}",
+            f"  Jobs state machine {jobs_arn}",
+            "",
+            "Try it:",
+            f"  curl -si -X POST {self.api_base_url}/searches \\",
+            f"    -H 'x-api-key: {self.api_key}' -H 'content-type: application/json' \\",
+            "    -d '{\"location\":\"JFK\",\"pickupAt\":\"" + _iso_in(days=1) + "\",\"dropoffAt\":\"" + _iso_in(days=3) + "\"}'",
+            f"  curl -si {self.api_base_url}/jobs/<jobId> -H 'x-api-key: {self.api_key}'",
+            "  curl -s -L ... follows the 303 to the result.",
+            "",
+            "Watch executions:",
+            f"  aws --endpoint-url {self.aws_endpoint} stepfunctions list-executions --state-machine-arn {jobs_arn}",
+            "",
+        ])
+
+
+def _iso_in(days: int) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + days * 86400))
+
+
+def _log_invocation(spec: FunctionSpec, invocation: Invocation, event: Any) -> None:
+    job_id = _job_id_of(event)
+    LOGS_DIR.mkdir(parents=True, exist_ok=True)
+    log_file = LOGS_DIR / f"{job_id or 'no-job'}.log"
+    with open(log_file, "a") as logs:
+        logs.write(f"--- {spec.name} request={invocation.request_id} errored={invocation.errored}\n{invocation.logs}")
+    outcome = f"error={invocation.error_type}" if invocation.errored else "ok"
+    log.info("lambda=%s job=%s outcome=%s ms=%.0f logs=%s", spec.handler.split(".")[0], job_id, outcome,
+             invocation.duration_ms, log_file.relative_to(PROJECT_ROOT))
+
+
+def _job_id_of(event: Any) -> str | None:
+    if not isinstance(event, dict):
+        return None
+    return event.get("jobId") or (event.get("pathParameters") or {}).get("jobId")

@@ -1,0 +1,126 @@
+"""Step Functions Local's mock configuration (`SFN_MOCK_CONFIG`), without Java or Docker.
+
+An execution started on `<stateMachineArn>#<TestCase>` runs with the states that test case
+names answered by its `MockedResponses` (`Return` or `Throw`, per invocation ranges such as
+"0" or "1-2"), exactly as Step Functions Local does. moto carries LocalStack's evaluator for
+mocked responses but loads no configuration and ignores the `#TestCase` suffix; this module
+supplies both.
+
+State machine names in the file may be the deployed name, the template's logical id, or an
+alias registered by the local cloud (for Stepgate: `Jobs`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, RootModel
+from moto.stepfunctions.exceptions import InvalidName
+from moto.stepfunctions.parser import models as parser_models
+from moto.stepfunctions.parser.backend import execution as parser_execution
+from moto.stepfunctions.parser.mocking import mock_config
+
+_ORIGINAL_START = parser_models.StepFunctionsParserBackend.start_execution
+_ORIGINAL_WORKER = parser_execution.Execution._get_start_execution_worker
+_pending = threading.local()
+_aliases: dict[str, str] = {}
+
+
+class MockConfigError(ValueError):
+    """SFN_MOCK_CONFIG is missing, unreadable, or has no such state machine / test case."""
+
+
+class RawThrow(BaseModel):
+    Error: str
+    Cause: str = ""
+
+
+class RawMockedResponse(BaseModel):
+    Return: RootModel[Any] | None = None
+    Throw: RawThrow | None = None
+
+
+class RawStateMachine(BaseModel):
+    TestCases: dict[str, RootModel[dict[str, str]]]
+
+
+class RawMockConfig(BaseModel):
+    StateMachines: dict[str, RawStateMachine]
+    MockedResponses: dict[str, dict[str, RawMockedResponse]]
+
+
+def register_alias(alias: str, state_machine_name: str) -> None:
+    """Let a mock file say `alias` for the deployed state machine `state_machine_name`."""
+    _aliases[alias] = state_machine_name
+
+
+def register_state_machines(state_machines: dict[str, str]) -> None:
+    """Aliases for provisioned state machines: their logical ids, and `Jobs` for the Jobs machine."""
+    for logical, arn in state_machines.items():
+        name = arn.rsplit(":", 1)[1]
+        register_alias(logical, name)
+        if logical.startswith("Jobs") or "Jobs" in logical:
+            register_alias("Jobs", name)
+
+
+def load_config(path: str | os.PathLike | None = None) -> RawMockConfig:
+    path = path or os.environ.get("SFN_MOCK_CONFIG")
+    if not path:
+        raise MockConfigError("an execution named a mock test case (#TestCase) but SFN_MOCK_CONFIG is not set")
+    try:
+        return RawMockConfig.model_validate(json.loads(Path(path).read_text()))
+    except (OSError, ValueError) as exc:
+        raise MockConfigError(f"SFN_MOCK_CONFIG={path}: {exc}") from exc
+
+
+def load_test_case(state_machine_name: str, test_case: str, path: str | None = None) -> mock_config.MockTestCase:
+    config = load_config(path)
+    names = [state_machine_name] + [alias for alias, name in _aliases.items() if name == state_machine_name]
+    configured = next((name for name in names if name in config.StateMachines), None)
+    if configured is None:
+        raise MockConfigError(
+            f"SFN_MOCK_CONFIG has no state machine named any of {names}; it has {sorted(config.StateMachines)}")
+    if test_case not in config.StateMachines[configured].TestCases:
+        raise MockConfigError(f"SFN_MOCK_CONFIG has no test case {test_case!r} for {configured}")
+    try:
+        return mock_config._mock_test_case_from_raw(
+            state_machine_name=configured, test_case_name=test_case, raw_mock_config=config)
+    except (RuntimeError, ValueError) as exc:
+        raise MockConfigError(str(exc)) from exc
+
+
+def _start_execution(self, state_machine_arn: str, *args: Any, **kwargs: Any):
+    base_arn, _, test_case = state_machine_arn.partition("#")
+    if not test_case:
+        return _ORIGINAL_START(self, state_machine_arn, *args, **kwargs)
+    state_machine = self.describe_state_machine(base_arn)
+    try:
+        _pending.test_case = load_test_case(state_machine.name, test_case)
+    except MockConfigError as exc:
+        raise InvalidName(f"Invalid mock test case name '{test_case}': {exc}") from exc
+    try:
+        return _ORIGINAL_START(self, base_arn, *args, **kwargs)
+    finally:
+        _pending.test_case = None
+
+
+def _start_execution_worker(self):
+    worker = _ORIGINAL_WORKER(self)
+    test_case = getattr(_pending, "test_case", None)
+    if test_case is not None:
+        worker._mock_test_case = test_case  # read when the worker builds its environment
+    return worker
+
+
+def install_mock_config_support() -> None:
+    parser_models.StepFunctionsParserBackend.start_execution = _start_execution
+    parser_execution.Execution._get_start_execution_worker = _start_execution_worker
+
+
+def uninstall_mock_config_support() -> None:
+    parser_models.StepFunctionsParserBackend.start_execution = _ORIGINAL_START
+    parser_execution.Execution._get_start_execution_worker = _ORIGINAL_WORKER
