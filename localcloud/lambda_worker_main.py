@@ -19,6 +19,10 @@ from localcloud.lambda_runtime import FunctionSpec, LambdaContext, error_payload
 END_OF_LOGS = "\x1e-end-of-invocation "
 
 
+class ImportModuleError(Exception):
+    """Lambda's `Runtime.ImportModuleError`: the handler's module failed to import."""
+
+
 def main() -> None:
     protocol = os.fdopen(os.dup(1), "w", buffering=1)
     os.dup2(2, 1)  # handler prints become logs, not protocol
@@ -36,17 +40,24 @@ def main() -> None:
     project_root = os.environ.get("LOCALCLOUD_PROJECT_ROOT")
     sys.path[:] = [os.getcwd()] + [p for p in sys.path if p not in (project_root, "", ".")]
     module_name, attribute = spec.module_and_attribute
-    handler = None
+    try:  # the init phase, before the first event, as in a provisioned Lambda environment
+        handler = getattr(importlib.import_module(module_name), attribute)
+        init_error = None
+    except Exception as exc:  # noqa: BLE001 - reported on every invocation, as Lambda does
+        handler, init_error = None, exc
     for line in sys.stdin:
         request = json.loads(line)
         request_id = request["requestId"]
         context = LambdaContext(spec, request_id, time.monotonic() + spec.timeout_seconds)
         try:
-            if handler is None:  # init happens on the first event, inside its logs, as on Lambda
-                handler = getattr(importlib.import_module(module_name), attribute)
+            if init_error is not None:
+                raise ImportModuleError(f"Unable to import module '{module_name}': {init_error}") from init_error
             response = {"payload": to_json(handler(request["event"], context)), "errored": False}
         except Exception as exc:  # noqa: BLE001 - every handler error becomes Lambda's error shape
-            response = {"payload": to_json(error_payload(exc, request_id)), "errored": True}
+            error = error_payload(exc, request_id)
+            if isinstance(exc, ImportModuleError):
+                error["errorType"] = "Runtime.ImportModuleError"
+            response = {"payload": to_json(error), "errored": True}
         sys.stdout.flush()
         sys.stderr.write(f"{END_OF_LOGS}{request_id}\n")
         sys.stderr.flush()

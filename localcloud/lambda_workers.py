@@ -62,8 +62,8 @@ class _Worker:
                 with self._log_lock:
                     self._log_lines.append(line)
 
-    def invoke(self, event: Any, request_id: str) -> tuple[dict[str, Any] | None, str]:
-        """(response, logs); response is None when the timeout or a crash ended the process."""
+    def invoke(self, event: Any, request_id: str) -> tuple[dict[str, Any] | None, bool, str]:
+        """(response, timed_out, logs); response is None when the timeout or a crash ended it."""
         with self._log_lock:
             self._log_lines.clear()
         self._end_seen.clear()
@@ -73,9 +73,11 @@ class _Worker:
         line = self.process.stdout.readline() if ready else ""
         if line:
             self._end_seen.wait(timeout=1.0)  # the logs' closing marker precedes the response
+        elif ready:
+            self.process.wait(timeout=5)  # end of file: the process is exiting
         with self._log_lock:
             logs = "".join(self._log_lines)
-        return (json.loads(line) if line else None), logs
+        return (json.loads(line) if line else None), not ready, logs
 
     def alive(self) -> bool:
         return self.process.poll() is None
@@ -134,15 +136,14 @@ class WorkerPoolRuntime:
         started = time.monotonic()
         try:
             worker = self._take(spec)
-            response, logs = worker.invoke(event, request_id)
+            response, timed_out, logs = worker.invoke(event, request_id)
             if response is None:
-                crashed = not worker.alive()
                 worker.stop()
-                payload = (
-                    {"errorType": "Runtime.ExitError",
-                     "errorMessage": f"RequestId: {request_id} Error: Runtime exited with error: exit status {worker.process.returncode}"}
-                    if crashed else timeout_payload(spec, request_id)
-                )
+                payload = timeout_payload(spec, request_id) if timed_out else {
+                    "errorType": "Runtime.ExitError",
+                    "errorMessage": f"RequestId: {request_id} Error: Runtime exited with error: "
+                                    f"exit status {worker.process.returncode}",
+                }
                 invocation = Invocation(to_json(payload), True, logs, (time.monotonic() - started) * 1000, request_id)
             else:
                 self._pool(spec).append(worker)

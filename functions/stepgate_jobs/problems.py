@@ -1,0 +1,18 @@
+"""RFC 9457 problem responses for the API Gateway proxy handlers."""
+
+from __future__ import annotations
+
+import json
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+
+
+def problem_response(status: int, slug: str, title: str, detail: str, field: str | None = None) -> dict:
+    body = {"type": f"urn:stepgate:problem:{slug}", "title": title, "status": status, "detail": detail}
+    if field:
+        body["field"] = field
+    return {"statusCode": status, "headers": {"Content-Type": PROBLEM_CONTENT_TYPE}, "body": json.dumps(body)}
+
+
+def json_response(status: int, body: dict) -> dict:
+    return {"statusCode": status, "headers": {"Content-Type": "application/json"}, "body": json.dumps(body)}

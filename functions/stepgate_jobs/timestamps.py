@@ -1,0 +1,24 @@
+"""ISO 8601 timestamps as the API exchanges them: always with a timezone."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+
+def parse_aware_datetime(text: object) -> datetime | None:
+    """Returns the instant, or None when the text is not ISO 8601 with a timezone."""
+    if not isinstance(text, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None and moment.utcoffset() is not None else None
+
+
+def iso_utc(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def epoch_to_iso_utc(epoch_seconds: int | float) -> str:
+    return iso_utc(datetime.fromtimestamp(epoch_seconds, tz=timezone.utc))
