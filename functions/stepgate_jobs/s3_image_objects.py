@@ -6,7 +6,8 @@ from botocore.exceptions import ClientError
 
 from stepgate_jobs.aws_clients import aws_client
 
-_MISSING_OBJECT_CODES = {"404", "NoSuchKey", "NotFound", "NoSuchBucket"}
+# Without s3:ListBucket (least privilege), S3 answers a HEAD on a missing key with 403, not 404.
+_MISSING_OBJECT_CODES = {"404", "NoSuchKey", "NotFound", "NoSuchBucket", "403", "Forbidden", "AccessDenied"}
 
 
 class S3ImageObjects:

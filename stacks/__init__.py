@@ -1,0 +1,1 @@
+"""The Stepgate CDK app: one thin stack composing one construct per concern."""

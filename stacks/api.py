@@ -1,0 +1,274 @@
+"""The REST API, defined only by api/openapi.yaml; this construct fills its placeholders."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+from aws_cdk import ArnFormat, CfnOutput, Fn, RemovalPolicy, Stack
+from aws_cdk import aws_apigateway as apigw
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_logs as logs
+from constructs import Construct
+
+from stacks.settings import OPENAPI_FILE, Settings, log_retention
+from stacks.storage import Storage
+from stacks.workers import Workers
+from stacks.workflow import Workflow
+
+PLACEHOLDER = re.compile(r"\$\{([^}]*)\}")
+# Documentation prose may mention `${Name}` literally; it is never an integration value.
+PROSE_KEYS = {"description", "summary"}
+HTTP_METHODS = {"get", "put", "post", "delete", "patch", "head", "options"}
+
+
+def substitute_placeholders(node: Any, variables: dict[str, str]) -> Any:
+    """Every string holding `${...}` becomes an Fn::Sub naming only the variables it uses.
+
+    Pseudo parameters (`${AWS::Region}`) and Fn::Sub literals (`${!x}`) pass through; any
+    other unknown name fails synthesis rather than deploying a broken integration. Prose
+    (`description`, `summary`) is kept verbatim.
+    """
+    if isinstance(node, dict):
+        return {
+            key: value if key in PROSE_KEYS and isinstance(value, str) else substitute_placeholders(value, variables)
+            for key, value in node.items()
+        }
+    if isinstance(node, list):
+        return [substitute_placeholders(value, variables) for value in node]
+    if isinstance(node, str) and "${" in node:
+        names = set(PLACEHOLDER.findall(node))
+        unknown = sorted(n for n in names if n not in variables and not n.startswith(("AWS::", "!")))
+        if unknown:
+            raise ValueError(f"api/openapi.yaml uses unknown placeholders {unknown} in {node[:80]!r}")
+        used = {name: variables[name] for name in sorted(names) if name in variables}
+        return Fn.sub(node, used or None)
+    return node
+
+
+def operations(spec: dict[str, Any]):
+    """(path, METHOD, operation) for every operation in the spec."""
+    for path, item in (spec.get("paths") or {}).items():
+        for method, operation in item.items():
+            if method.lower() in HTTP_METHODS:
+                yield path, method.upper(), operation
+
+
+class Api(Construct):
+    """SpecRestApi + stage logging + API key and usage plan + the role its AWS integrations assume."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        settings: Settings,
+        storage: Storage,
+        workers: Workers,
+        workflow: Workflow,
+        spec_file: Path = OPENAPI_FILE,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        stack = Stack.of(self)
+        state_machine = workflow.state_machine
+        self.spec = yaml.safe_load(spec_file.read_text())
+
+        # The role API Gateway assumes for its AWS service integrations (x-amazon-apigateway-integration.credentials).
+        self.role = iam.Role(
+            self,
+            "IntegrationRole",
+            assumed_by=iam.ServicePrincipal("apigateway.amazonaws.com"),
+            description="Stepgate API Gateway service integrations: start/read/stop Jobs, read results, write uploads",
+        )
+        state_machine.grant_start_execution(self.role)
+        # A job id is an execution name: the ARN prefix confines status and cancel to Jobs executions.
+        self.role.add_to_policy(
+            iam.PolicyStatement(
+                actions=["states:DescribeExecution", "states:StopExecution"],
+                resources=[self.jobs_execution_arn(stack, state_machine.state_machine_name)],
+            )
+        )
+        storage.labels_table.grant(self.role, "dynamodb:GetItem")
+        storage.users_table.grant(self.role, "dynamodb:GetItem")
+        storage.grant_uploads(self.role, "s3:PutObject")
+
+        variables = {
+            "ApiRoleArn": self.role.role_arn,
+            "JobsStateMachineArn": state_machine.state_machine_arn,
+            "JobsStateMachineName": state_machine.state_machine_name,
+            "OffersReaderFunctionArn": workers.offers_reader.function_arn,
+            "LabelsTableName": storage.labels_table.table_name,
+            "UsersTableName": storage.users_table.table_name,
+            "UploadsBucketName": storage.uploads_bucket.bucket_name,
+            "RetryAfterSeconds": str(settings.retry_after_seconds),
+        }
+        body = substitute_placeholders(self.spec, variables)
+
+        self.access_logs = logs.LogGroup(
+            self,
+            "AccessLogs",
+            retention=log_retention(settings.log_retention_days),
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+        self.rest_api = apigw.SpecRestApi(
+            self,
+            "RestApi",
+            api_definition=apigw.ApiDefinition.from_inline(body),
+            description="Stepgate: asynchronous request/reply jobs (202 Accepted, poll /jobs/{jobId})",
+            endpoint_types=[apigw.EndpointType.REGIONAL],
+            # Account-level logging role is managed below, least-privilege, instead of the managed-policy one.
+            cloud_watch_role=False,
+            deploy_options=apigw.StageOptions(
+                stage_name=settings.stage_name,
+                access_log_destination=apigw.LogGroupLogDestination(self.access_logs),
+                access_log_format=self._access_log_format(),
+                tracing_enabled=True,
+                logging_level=apigw.MethodLoggingLevel.ERROR,
+                # Request/response bodies carry user emails: keep them out of execution logs.
+                data_trace_enabled=False,
+                metrics_enabled=True,
+            ),
+        )
+        self.stage = self.rest_api.deployment_stage
+        self.cloudwatch_role: iam.Role | None = None
+        if settings.manage_api_gateway_account:
+            self._account_logging_role()
+
+        self.api_key = apigw.ApiKey(self, "ApiKey", description="Stepgate client key (x-api-key)")
+        self.usage_plan = self.rest_api.add_usage_plan(
+            "UsagePlan",
+            description="Stepgate default clients",
+            throttle=apigw.ThrottleSettings(
+                rate_limit=settings.throttle_rate_limit, burst_limit=settings.throttle_burst_limit
+            ),
+            quota=(
+                apigw.QuotaSettings(limit=settings.quota_per_day, period=apigw.Period.DAY)
+                if settings.quota_per_day
+                else None
+            ),
+            api_stages=[apigw.UsagePlanPerApiStage(api=self.rest_api, stage=self.stage)],
+        )
+        self.usage_plan.add_api_key(self.api_key)
+
+        self._allow_reader_invocations(workers, settings.stage_name)
+
+        # SpecRestApi's own URL output, under a name scripts can rely on.
+        endpoint = self.rest_api.node.find_child("Endpoint")
+        assert isinstance(endpoint, CfnOutput)
+        endpoint.override_logical_id("ApiUrl")
+
+    @staticmethod
+    def jobs_execution_arn(stack: Stack, state_machine_name: str) -> str:
+        return stack.format_arn(
+            service="states",
+            resource="execution",
+            resource_name=f"{state_machine_name}:*",
+            arn_format=ArnFormat.COLON_RESOURCE_NAME,
+        )
+
+    def has_request_validation(self) -> bool:
+        """True when every operation is covered by an x-amazon-apigateway-request-validator."""
+        default = self.spec.get("x-amazon-apigateway-request-validator")
+        validators = self.spec.get("x-amazon-apigateway-request-validators") or {}
+        return bool(validators) and all(
+            (op.get("x-amazon-apigateway-request-validator") or default) in validators
+            for _, _, op in operations(self.spec)
+        )
+
+    def _allow_reader_invocations(self, workers: Workers, stage_name: str) -> None:
+        """Lambda integrations: a resource policy per operation scoped to this API, stage, method and path
+        (or, if the spec passes credentials, lambda:InvokeFunction for the integration role)."""
+        reader = workers.offers_reader
+        for path, method, operation in operations(self.spec):
+            integration = operation.get("x-amazon-apigateway-integration") or {}
+            if "${OffersReaderFunctionArn}" not in str(integration.get("uri", "")):
+                continue
+            if integration.get("credentials"):
+                iam.Grant.add_to_principal(
+                    grantee=self.role, actions=["lambda:InvokeFunction"], resource_arns=[reader.function_arn]
+                )
+                continue
+            execute_path = re.sub(r"\{[^}]+\}", "*", path)
+            reader.add_permission(
+                f"Invoke{method.title()}{re.sub(r'[^A-Za-z0-9]', '', path.title())}",
+                principal=iam.ServicePrincipal("apigateway.amazonaws.com"),
+                action="lambda:InvokeFunction",
+                source_arn=self.rest_api.arn_for_execute_api(method, execute_path, stage_name),
+            )
+
+    def _account_logging_role(self) -> None:
+        """API Gateway's per-region account setting: the role it uses to write execution logs.
+
+        The account setting is shared by every REST API in the region, so the role may write to any
+        `API-Gateway-Execution-Logs_*` group, but to nothing else. Turn off with context
+        `manageApiGatewayAccount=false` where a platform team already owns it.
+        """
+        stack = Stack.of(self)
+        execution_logs = stack.format_arn(
+            service="logs",
+            resource="log-group",
+            resource_name="API-Gateway-Execution-Logs_*",
+            arn_format=ArnFormat.COLON_RESOURCE_NAME,
+        )
+        all_log_groups = stack.format_arn(
+            service="logs", resource="log-group", resource_name="*", arn_format=ArnFormat.COLON_RESOURCE_NAME
+        )
+        role = iam.Role(
+            self,
+            "CloudWatchRole",
+            assumed_by=iam.ServicePrincipal("apigateway.amazonaws.com"),
+            description="API Gateway account-level execution logging (all REST APIs in this region)",
+            # Inline, so the permissions exist before the account setting (which API Gateway validates) refers to it.
+            inline_policies={
+                "ExecutionLogs": iam.PolicyDocument(
+                    statements=[
+                        iam.PolicyStatement(
+                            actions=["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents",
+                                     "logs:DescribeLogStreams"],
+                            resources=[execution_logs],
+                        ),
+                        # DescribeLogGroups is a list action: it has no per-group resource.
+                        iam.PolicyStatement(actions=["logs:DescribeLogGroups"], resources=[all_log_groups]),
+                    ]
+                )
+            },
+        )
+        self.cloudwatch_role = role
+        account = apigw.CfnAccount(self, "Account", cloud_watch_role_arn=role.role_arn)
+        # Keep the account pointing at a role on stack deletion: other APIs in the region may rely on it.
+        account.apply_removal_policy(RemovalPolicy.RETAIN)
+        role.apply_removal_policy(RemovalPolicy.RETAIN)
+        # The stage's execution logging is rejected until the account has a role.
+        self.stage.node.add_dependency(account)
+
+    @staticmethod
+    def _access_log_format() -> apigw.AccessLogFormat:
+        f = apigw.AccessLogField
+        return apigw.AccessLogFormat.custom(
+            json.dumps(
+                {
+                    "requestId": f.context_request_id(),
+                    "extendedRequestId": f.context_extended_request_id(),
+                    "requestTime": f.context_request_time(),
+                    "httpMethod": f.context_http_method(),
+                    "resourcePath": f.context_resource_path(),
+                    "path": f.context_path(),
+                    "status": f.context_status(),
+                    "protocol": f.context_protocol(),
+                    "responseLength": f.context_response_length(),
+                    "responseLatency": f.context_response_latency(),
+                    "integrationStatus": f.context_integration_status(),
+                    "integrationLatency": f.context_integration_latency(),
+                    "integrationError": "$context.integration.error",
+                    "errorType": f.context_error_response_type(),
+                    "errorMessage": f.context_error_message(),
+                    "apiKeyId": f.context_identity_api_key_id(),
+                    "sourceIp": f.context_identity_source_ip(),
+                    "userAgent": f.context_identity_user_agent(),
+                    "xrayTraceId": f.context_xray_trace_id(),
+                }
+            )
+        )

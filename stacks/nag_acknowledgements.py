@@ -1,0 +1,89 @@
+"""Every cdk-nag finding Stepgate accepts, on the narrowest construct, with the reason.
+
+cdk-nag 3.x ids are `<pack>::<rule>[<finding>]`, one acknowledgement per finding. Token ids such
+as `<UploadsBucket.Arn>` are stable because stacks/storage.py and stacks/workflow.py pin those
+logical ids.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from aws_cdk import Acknowledgment, Validations
+from constructs import IConstruct
+
+if TYPE_CHECKING:
+    from stacks.stepgate_stack import StepgateStack
+
+PACK = "AwsSolutions::AwsSolutions"
+UPLOADS_OBJECTS = f"{PACK}-IAM5[Resource::<UploadsBucket.Arn>/uploads/*]"
+JOBS_EXECUTIONS = (
+    f"{PACK}-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:<JobsStateMachine.Name>:*]"
+)
+EXECUTION_LOG_GROUPS = (
+    f"{PACK}-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:API-Gateway-Execution-Logs_*]"
+)
+ALL_LOG_GROUPS = f"{PACK}-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:*]"
+ANY_RESOURCE = f"{PACK}-IAM5[Resource::*]"
+
+
+def _ack(scope: IConstruct, rule: str, reason: str) -> None:
+    Validations.of(scope).acknowledge(Acknowledgment(id=rule, reason=reason))
+
+
+def _default_policy(role) -> IConstruct:
+    """The role's grant policy: narrower than the role, so a later inline policy is still checked."""
+    return role.node.find_child("DefaultPolicy")
+
+
+def acknowledge_nag_findings(stack: "StepgateStack") -> None:
+    storage, workers, workflow, api = stack.storage, stack.workers, stack.workflow, stack.api
+
+    # --- storage ---
+    for table in (storage.offers_table, storage.labels_table, storage.jobs_table):
+        _ack(table, f"{PACK}-DDB3",
+             "Items live at most resultTtlMinutes (DynamoDB TTL on expiresAt) and are recomputed by re-submitting "
+             "the job; point-in-time recovery would back up expiring cache entries only. UsersTable has it.")
+
+    # --- workers ---
+    for fn in (workers.validate_job, workers.search_worker, workers.label_worker, workers.create_user,
+               workers.offers_reader):
+        _ack(fn, f"{PACK}-L1",
+             "Pinned to Python 3.13 on purpose: the AWS Powertools layer is resolved from "
+             "/aws/service/powertools/python/x86_64/python3.13/latest (docs/ARCHITECTURE.md); move both together.")
+        _ack(_default_policy(fn.role), ANY_RESOURCE,
+             "Only xray:PutTraceSegments/PutTelemetryRecords (tracing ACTIVE), which have no resource-level "
+             "permissions" + ("; and rekognition:DetectLabels, which has none either." if fn is workers.label_worker
+                              else "."))
+    for fn in (workers.validate_job, workers.label_worker):
+        _ack(_default_policy(fn.role), UPLOADS_OBJECTS,
+             "s3:GetObject on the uploads/ prefix only: object keys are uploads/<requestId>/<name>, chosen per "
+             "request by the API, so the prefix is the narrowest stable scope.")
+
+    # --- workflow ---
+    _ack(_default_policy(workflow.state_machine.role), ANY_RESOURCE,
+         "CDK's logging and tracing statements: CloudWatch Logs vended-delivery actions (logs:CreateLogDelivery, "
+         "PutResourcePolicy, DescribeLogGroups, ...) and X-Ray PutTraceSegments/GetSampling* support only "
+         "Resource '*'. Lambda and DynamoDB grants are scoped to the exact ARNs.")
+
+    # --- api ---
+    _ack(_default_policy(api.role), JOBS_EXECUTIONS,
+         "DescribeExecution/StopExecution on executions of the Jobs state machine only; the wildcard is the "
+         "execution name, i.e. the client's job id, unknown until the job is accepted.")
+    _ack(_default_policy(api.role), UPLOADS_OBJECTS,
+         "PUT /uploads/{name} writes uploads/<requestId>/<name>; the key is per request, so the uploads/ prefix "
+         "is the narrowest scope.")
+    if api.has_request_validation():
+        _ack(api.rest_api, f"{PACK}-APIG2",
+             "Request validation is declared in api/openapi.yaml (x-amazon-apigateway-request-validators, on every "
+             "operation), which cdk-nag cannot see inside the inline OpenAPI body; checked at synth by "
+             "Api.has_request_validation().")
+    _ack(api.stage, f"{PACK}-APIG3",
+         "No WAF web ACL yet: every method requires an API key and the usage plan throttles and caps each key; "
+         "attach a regional WAFv2 web ACL when the API is opened to untrusted clients.")
+    if api.cloudwatch_role is not None:
+        _ack(api.cloudwatch_role, EXECUTION_LOG_GROUPS,
+             "API Gateway's account-level logging role serves every REST API in the region, each writing its own "
+             "API-Gateway-Execution-Logs_<apiId>/<stage> group; it may write to those groups and no others.")
+        _ack(api.cloudwatch_role, ALL_LOG_GROUPS,
+             "logs:DescribeLogGroups only: a list action that IAM authorises on log-group:* (no per-group resource).")

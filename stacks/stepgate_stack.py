@@ -1,0 +1,31 @@
+"""StepgateStack: storage, workers, workflow and API, composed; no resources of its own."""
+
+from __future__ import annotations
+
+from aws_cdk import CfnOutput, Stack
+from constructs import Construct
+
+from stacks.api import Api
+from stacks.nag_acknowledgements import acknowledge_nag_findings
+from stacks.settings import Settings
+from stacks.storage import Storage
+from stacks.workers import Workers
+from stacks.workflow import Workflow
+
+
+class StepgateStack(Stack):
+    def __init__(self, scope: Construct, construct_id: str, **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        settings = Settings.from_context(self.node)
+
+        self.storage = Storage(self, "Storage", uploads_expire_days=settings.uploads_expire_days)
+        self.workers = Workers(self, "Workers", settings=settings, storage=self.storage)
+        self.workflow = Workflow(self, "Workflow", settings=settings, storage=self.storage, workers=self.workers)
+        self.api = Api(self, "Api", settings=settings, storage=self.storage, workers=self.workers, workflow=self.workflow)
+
+        CfnOutput(self, "ApiKeyId", value=self.api.api_key.key_id,
+                  description="The key's value: aws apigateway get-api-key --include-value --api-key <ApiKeyId>")
+        CfnOutput(self, "JobsStateMachineArn", value=self.workflow.state_machine.state_machine_arn)
+        CfnOutput(self, "UploadsBucketName", value=self.storage.uploads_bucket.bucket_name)
+
+        acknowledge_nag_findings(self)

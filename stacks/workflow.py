@@ -1,0 +1,57 @@
+"""The Jobs state machine, defined only by statemachine/jobs.asl.json."""
+
+from __future__ import annotations
+
+from aws_cdk import RemovalPolicy
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_stepfunctions as sfn
+from constructs import Construct
+
+from stacks.settings import STATE_MACHINE_FILE, Settings, log_retention
+from stacks.storage import Storage
+from stacks.workers import Workers
+
+
+class Workflow(Construct):
+    """A STANDARD state machine: jobs run for seconds to minutes and their history is the job status."""
+
+    def __init__(self, scope: Construct, construct_id: str, *, settings: Settings, storage: Storage, workers: Workers) -> None:
+        super().__init__(scope, construct_id)
+
+        substitutions = {key: fn.function_arn for key, fn in workers.workflow_functions.items()}
+        substitutions.update(
+            OffersTableName=storage.offers_table.table_name,
+            LabelsTableName=storage.labels_table.table_name,
+            JobsTableName=storage.jobs_table.table_name,
+            ResultTtlSeconds=str(settings.result_ttl_seconds),
+        )
+
+        self.log_group = logs.LogGroup(
+            self,
+            "JobsLogs",
+            retention=log_retention(settings.log_retention_days),
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+        self.state_machine = sfn.StateMachine(
+            self,
+            "JobsStateMachine",
+            state_machine_type=sfn.StateMachineType.STANDARD,
+            # Inline (not from_file): the template carries DefinitionString, so cfn-lint and the local cloud read it.
+            definition_body=sfn.DefinitionBody.from_string(STATE_MACHINE_FILE.read_text()),
+            definition_substitutions=substitutions,
+            # ALL (with data): every state transition of an async job is its only debugging trail, and the
+            # ASL's own TimeoutSeconds caps the volume; retention bounds how long request bodies are kept.
+            logs=sfn.LogOptions(destination=self.log_group, level=sfn.LogLevel.ALL, include_execution_data=True),
+            tracing_enabled=True,
+        )
+        # Pinned: the API's status integration and every client's job id are tied to this state machine.
+        self.state_machine.node.default_child.override_logical_id("JobsStateMachine")
+
+        # Exactly the functions and tables the ASL names; the ASL invokes unqualified ARNs, so no `:*` versions.
+        for fn in workers.workflow_functions.values():
+            iam.Grant.add_to_principal(
+                grantee=self.state_machine, actions=["lambda:InvokeFunction"], resource_arns=[fn.function_arn]
+            )
+        for table in (storage.offers_table, storage.labels_table, storage.jobs_table):
+            table.grant(self.state_machine, "dynamodb:PutItem")

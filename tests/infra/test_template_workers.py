@@ -1,0 +1,76 @@
+"""The Lambda functions: one shared asset, the contract's handlers and environment, traced and logged."""
+
+from __future__ import annotations
+
+from tests.infra.template_view import as_list
+
+# docs/ARCHITECTURE.md, "Functions".
+ENVIRONMENT = {
+    "validate_job": {"UPLOADS_BUCKET_NAME", "MAX_IMAGE_BYTES"},
+    "search_worker": {"SEARCH_LATENCY_MS", "RESULT_TTL_SECONDS"},
+    "label_worker": {"RESULT_TTL_SECONDS"},
+    "create_user": {"USERS_TABLE_NAME"},
+    "offers_reader": {"OFFERS_TABLE_NAME"},
+}
+COMMON = {"POWERTOOLS_SERVICE_NAME", "POWERTOOLS_METRICS_NAMESPACE", "LOG_LEVEL"}
+
+
+def functions_by_folder(resources):
+    return {f["Properties"]["Handler"].split(".")[0]: (name, f["Properties"])
+            for name, f in resources.of_type("AWS::Lambda::Function").items()}
+
+
+def test_one_function_per_contract_entry_with_its_handler_and_environment(resources):
+    functions = functions_by_folder(resources)
+    assert set(functions) == set(ENVIRONMENT)
+    for folder, (_, props) in functions.items():
+        assert props["Handler"] == f"{folder}.app.handler"
+        assert set(props["Environment"]["Variables"]) == ENVIRONMENT[folder] | COMMON
+
+
+def test_functions_share_one_asset_without_tests_or_bytecode(resources, assembly):
+    keys = {props["Code"]["S3Key"] for _, props in functions_by_folder(resources).values()}
+    assert len(keys) == 1
+    asset = assembly.asset_dir_for_key(keys.pop())
+    assert all((asset / folder / "app.py").is_file() for folder in ENVIRONMENT)
+    shipped = {p.relative_to(asset).as_posix() for p in asset.rglob("*")}
+    assert not [p for p in shipped if "__pycache__" in p or p.endswith(".pyc") or "/tests/" in f"/{p}"]
+
+
+def test_runtime_layer_tracing_and_logs(resources):
+    for folder, (_, props) in functions_by_folder(resources).items():
+        assert props["Runtime"] == "python3.13", folder
+        assert props["TracingConfig"] == {"Mode": "Active"}, folder
+        [layer] = props["Layers"]
+        parameter = resources.template["Parameters"][layer["Ref"]]
+        assert parameter["Default"] == "/aws/service/powertools/python/x86_64/python3.13/latest"
+        assert parameter["Type"] == "AWS::SSM::Parameter::Value<String>"
+        assert "LogGroup" in props["LoggingConfig"], folder
+
+
+def test_search_worker_outlasts_the_simulated_supplier_latency(resources, context):
+    _, props = functions_by_folder(resources)["search_worker"]
+    assert props["Timeout"] * 1000 > int(props["Environment"]["Variables"]["SEARCH_LATENCY_MS"])
+    assert props["Environment"]["Variables"]["SEARCH_LATENCY_MS"] == str(context["searchLatencyMs"])
+
+
+def test_each_function_has_its_own_role_without_managed_policies(resources):
+    roles = [props["Role"]["Fn::GetAtt"][0] for _, props in functions_by_folder(resources).values()]
+    assert len(set(roles)) == len(roles)
+    for role in roles:
+        assert "ManagedPolicyArns" not in resources.props(role)
+
+
+def test_function_grants_match_what_each_function_does(resources):
+    functions = functions_by_folder(resources)
+
+    def actions(folder):
+        role = functions[folder][1]["Role"]["Fn::GetAtt"][0]
+        return {a for s in resources.statements_of_role(role) for a in as_list(s["Action"])
+                if not a.startswith(("xray:", "logs:"))}
+
+    assert actions("search_worker") == set()
+    assert actions("offers_reader") == {"dynamodb:GetItem"}
+    assert actions("create_user") <= {"dynamodb:PutItem", "dynamodb:ConditionCheckItem"}
+    assert actions("label_worker") == {"rekognition:DetectLabels", "s3:GetObject"}
+    assert actions("validate_job") <= {"s3:GetObject"}
