@@ -1,0 +1,56 @@
+"""The real api/openapi.yaml with its placeholders filled the way the stack's Fn::Sub would."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+OPENAPI_FILE = Path(__file__).resolve().parents[2] / "api" / "openapi.yaml"
+REGION = "us-east-1"
+ACCOUNT_ID = "123456789012"
+STATE_MACHINE_NAME = "Jobs"
+
+PLACEHOLDER_VALUES = {
+    "AWS::Partition": "aws",
+    "AWS::Region": REGION,
+    "AWS::AccountId": ACCOUNT_ID,
+    "ApiRoleArn": f"arn:aws:iam::{ACCOUNT_ID}:role/StepgateApiRole",
+    "JobsStateMachineArn": f"arn:aws:states:{REGION}:{ACCOUNT_ID}:stateMachine:{STATE_MACHINE_NAME}",
+    "JobsStateMachineName": STATE_MACHINE_NAME,
+    "OffersReaderFunctionArn": f"arn:aws:lambda:{REGION}:{ACCOUNT_ID}:function:offers-reader",
+    "LabelsTableName": "labels",
+    "UsersTableName": "users",
+    "UploadsBucketName": "stepgate-uploads",
+    "RetryAfterSeconds": "5",
+}
+
+_PLACEHOLDER = re.compile(r"\$\{([^}!]*)\}")
+
+
+def fill_placeholders(node: Any, values: dict[str, str]) -> Any:
+    """Fn::Sub semantics: every ${Name} is replaced; an unknown name is an error, as at synth."""
+    if isinstance(node, dict):
+        return {key: fill_placeholders(value, values) for key, value in node.items()}
+    if isinstance(node, list):
+        return [fill_placeholders(value, values) for value in node]
+    if isinstance(node, str):
+        return _PLACEHOLDER.sub(lambda match: values[match.group(1)], node)
+    return node
+
+
+@lru_cache(maxsize=None)
+def _raw_spec() -> dict:
+    return yaml.safe_load(OPENAPI_FILE.read_text())
+
+
+def api_body(**overrides: str) -> dict:
+    """The deployable body, placeholders filled (overrides e.g. a moto state machine's name)."""
+    return fill_placeholders(_raw_spec(), {**PLACEHOLDER_VALUES, **overrides})
+
+
+def integration(path: str, method: str, **overrides: str) -> dict:
+    return api_body(**overrides)["paths"][path][method.lower()]["x-amazon-apigateway-integration"]

@@ -1,0 +1,132 @@
+"""The local gateway serving api/openapi.yaml against a moto server, end to end over its integrations."""
+
+import json
+import time
+
+import pytest
+
+from localcloud.gateway import GatewayBuildError, build_gateway
+from tests.api.api_spec import ACCOUNT_ID, PLACEHOLDER_VALUES, REGION, api_body
+
+SEARCH = {"location": "O'Brien \"Bob\" \\ back\nnew 東京 ✓", "pickupAt": "2026-12-01T10:00:00Z",
+          "dropoffAt": "2026-12-03T10:00:00Z"}
+PNG_BYTES = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256))
+
+
+def problem(response, status: int) -> dict:
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert response.headers["Content-Type"] == "application/problem+json"
+    body = response.get_json(force=True)
+    assert body["status"] == status and body["type"].startswith("urn:stepgate:problem:")
+    return body
+
+
+def test_accepting_a_search_starts_an_execution_with_the_exact_input(call, local_aws):
+    response = call("POST", "/searches", json=SEARCH)
+    assert response.status_code == 202
+    job_id = response.get_json()["jobId"]
+    assert response.headers["Location"] == f"/v1/jobs/{job_id}"
+    assert response.headers["Retry-After"] == "5"
+    execution = local_aws.client("stepfunctions").describe_execution(
+        executionArn=f"arn:aws:states:{REGION}:{ACCOUNT_ID}:execution:Jobs:{job_id}")
+    execution_input = json.loads(execution["input"])
+    assert execution_input["kind"] == "search" and execution_input["request"] == SEARCH
+
+
+def test_the_status_of_a_finished_job_redirects_to_its_result(call):
+    job_id = call("POST", "/searches", json=SEARCH).get_json()["jobId"]
+    for _ in range(50):  # moto's interpreter runs the Pass state in a thread
+        response = call("GET", f"/jobs/{job_id}")
+        if response.status_code != 200:
+            break
+        time.sleep(0.05)
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"/v1/searches/{job_id}/offers"
+    assert response.get_json(force=True)["status"] == "SUCCEEDED"
+
+
+@pytest.mark.parametrize("body, field", [
+    ({**SEARCH, "location": "x"}, "location"),
+    ({k: v for k, v in SEARCH.items() if k != "pickupAt"}, "pickupAt"),
+    ({**SEARCH, "dropoffAt": "tomorrow"}, "dropoffAt"),
+    ({**SEARCH, "carSize": "tank"}, "carSize"),
+    ({**SEARCH, "colour": "red"}, "colour"),
+])
+def test_a_body_outside_the_model_is_a_400_naming_the_field(call, body, field):
+    detail = problem(call("POST", "/searches", json=body), 400)["detail"]
+    assert detail.startswith(f"{field}:") or f"; {field}:" in detail
+
+
+def test_a_nested_field_is_named_by_its_dotted_path(call):
+    detail = problem(call("POST", "/recognitions", json={"image": {"bucket": "b"}}), 400)["detail"]
+    assert "image.key: is required" in detail
+
+
+@pytest.mark.parametrize("key", [None, "wrong-key"])
+def test_a_missing_or_wrong_api_key_is_a_403(call, key):
+    problem(call("GET", "/jobs/anything", key=key), 403)
+
+
+@pytest.mark.parametrize("method, path", [("GET", "/nowhere"), ("DELETE", "/users"), ("GET", "/")])
+def test_an_unknown_route_is_a_404(call, method, path):
+    problem(call(method, path), 404)
+
+
+@pytest.mark.parametrize("job_id", ["never-started", "Other:job", "x" * 81])
+def test_an_unknown_or_malformed_job_is_a_404(call, job_id):
+    problem(call("GET", f"/jobs/{job_id}"), 404)
+
+
+def test_a_non_json_body_is_a_415(call):
+    problem(call("POST", "/users", data="name=x", headers={"Content-Type": "text/plain"}), 415)
+
+
+def test_an_uploaded_png_is_stored_byte_for_byte(call, local_aws):
+    response = call("PUT", "/uploads/car.png", data=PNG_BYTES, headers={"Content-Type": "image/png"})
+    assert response.status_code == 201
+    image = response.get_json(force=True)["image"]
+    assert image["bucket"] == PLACEHOLDER_VALUES["UploadsBucketName"]
+    assert image["key"] == f"uploads/{response.headers['x-amzn-RequestId']}/car.png"
+    stored = local_aws.client("s3").get_object(Bucket=image["bucket"], Key=image["key"])
+    assert stored["Body"].read() == PNG_BYTES and stored["ContentType"] == "image/png"
+
+
+def test_an_unsafe_upload_name_is_a_400_and_nothing_is_written(call, local_aws):
+    body = problem(call("PUT", "/uploads/bad%20name!", data=PNG_BYTES, headers={"Content-Type": "image/png"}), 400)
+    assert body["field"] == "name"
+    listed = local_aws.client("s3").list_objects_v2(Bucket=PLACEHOLDER_VALUES["UploadsBucketName"], Prefix="uploads/")
+    assert all(not item["Key"].endswith("bad name!") for item in listed.get("Contents", []))
+
+
+def test_an_upload_over_10_mb_is_a_413(call):
+    problem(call("PUT", "/uploads/big.png", data=b"\0" * (10 * 1024 * 1024 + 1),
+                 headers={"Content-Type": "image/png"}), 413)
+
+
+def test_a_seeded_user_is_read_back(call, local_aws):
+    local_aws.client("dynamodb").put_item(TableName=PLACEHOLDER_VALUES["UsersTableName"], Item={
+        "pk": {"S": "USER#u-7"}, "userId": {"S": "u-7"}, "name": {"S": "Zoë O'Neil"},
+        "email": {"S": "zoe@example.com"}, "createdAt": {"S": "2026-11-22T07:56:40Z"}})
+    response = call("GET", "/users/u-7")
+    assert response.status_code == 200
+    assert response.get_json(force=True) == {"userId": "u-7", "name": "Zoë O'Neil", "email": "zoe@example.com",
+                                             "createdAt": "2026-11-22T07:56:40Z"}
+    problem(call("GET", "/users/u-unknown"), 404)
+
+
+def test_stored_labels_are_served_until_they_expire(call, local_aws):
+    table = PLACEHOLDER_VALUES["LabelsTableName"]
+    result = {"labels": [{"name": "Car", "confidence": 98.0, "parents": []}], "labelCount": 1}
+    dynamodb = local_aws.client("dynamodb")
+    for job_id, expires_at in (("fresh", int(time.time()) + 600), ("stale", int(time.time()) - 1)):
+        dynamodb.put_item(TableName=table, Item={"jobId": {"S": job_id}, "result": {"S": json.dumps(result)},
+                                                 "expiresAt": {"N": str(expires_at)}})
+    assert call("GET", "/recognitions/fresh/labels").get_json(force=True) == result
+    problem(call("GET", "/recognitions/stale/labels"), 404)
+
+
+def test_an_unsupported_integration_fails_at_build_time():
+    body = api_body()
+    body["paths"]["/users"]["post"]["x-amazon-apigateway-integration"] = {"type": "http", "uri": "https://x"}
+    with pytest.raises(GatewayBuildError, match=r"POST /users: integration type 'http'"):
+        build_gateway(body, "http://127.0.0.1:1", set(), "v1", REGION, ACCOUNT_ID)
