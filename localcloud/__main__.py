@@ -19,6 +19,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s", datefmt="%H:%M:%S")
     for noisy in ("werkzeug", "botocore", "urllib3"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    # The interpreter logs every failed path lookup at ERROR; the execution log already reports failures.
+    logging.getLogger("moto").setLevel(logging.CRITICAL)
     try:
         assembly = ensure_assembly()
     except AssemblyError as exc:

@@ -22,7 +22,8 @@ def test_the_execution_input_carries_the_body_unchanged(path, kind, body):
     start = json.loads(render_request(path, "post", body=raw, request_id="job-1").output)
     assert start["stateMachineArn"] == PLACEHOLDER_VALUES["JobsStateMachineArn"]
     assert start["name"] == "job-1"
-    assert json.loads(start["input"]) == {"kind": kind, "submittedAt": "2026-11-22T07:56:35Z", "request": body}
+    assert json.loads(start["input"]) == {"kind": kind, "submittedAt": "2026-11-22T07:56:35Z",
+                                          "submittedEpoch": 1795334195, "request": body}
 
 
 @pytest.mark.parametrize("epoch_ms, submitted_at", [
@@ -32,7 +33,9 @@ def test_the_execution_input_carries_the_body_unchanged(path, kind, body):
 ])
 def test_submitted_at_is_iso_8601_utc_of_the_request_time(epoch_ms, submitted_at):
     start = json.loads(render_request("/users", "post", body='{"name":"a","email":"a@b.co"}', epoch_ms=epoch_ms).output)
-    assert json.loads(start["input"])["submittedAt"] == submitted_at
+    execution_input = json.loads(start["input"])
+    assert execution_input["submittedAt"] == submitted_at
+    assert execution_input["submittedEpoch"] == epoch_ms // 1000
 
 
 def test_accepted_answer_points_at_the_status_url():
