@@ -33,7 +33,7 @@ from jsonschema import Draft4Validator
 
 from localcloud.vtl import RenderResult, render_template, request_context
 
-__all__ = ["GatewayBuildError", "build_gateway"]
+__all__ = ["GATEWAY_RESPONSE_TYPES", "GatewayBuildError", "build_gateway"]
 
 LOG = logging.getLogger("localcloud.gateway")
 
@@ -56,17 +56,29 @@ _RESPONSE_PARAMETER_SOURCE = re.compile(
     r"^(?:'(?P<literal>[^']*)'|integration\.response\.header\.(?P<header>.+)|integration\.response\.body(?P<body_path>\..+)?"
     r"|context\.(?P<context>[A-Za-z0-9_.]+)|method\.request\.(?P<location>path|querystring|header)\.(?P<name>.+))$"
 )
+# API Gateway's default status per gateway response type (supported-gateway-response-types).
 _GATEWAY_DEFAULT_STATUS = {
-    "MISSING_AUTHENTICATION_TOKEN": 403,
-    "INVALID_API_KEY": 403,
+    "ACCESS_DENIED": 403,
+    "API_CONFIGURATION_ERROR": 500,
+    "AUTHORIZER_CONFIGURATION_ERROR": 500,
+    "AUTHORIZER_FAILURE": 500,
     "BAD_REQUEST_BODY": 400,
     "BAD_REQUEST_PARAMETERS": 400,
-    "REQUEST_TOO_LARGE": 413,
-    "UNSUPPORTED_MEDIA_TYPE": 415,
-    "API_CONFIGURATION_ERROR": 500,
+    "EXPIRED_TOKEN": 403,
     "INTEGRATION_FAILURE": 504,
     "INTEGRATION_TIMEOUT": 504,
+    "INVALID_API_KEY": 403,
+    "INVALID_SIGNATURE": 403,
+    "MISSING_AUTHENTICATION_TOKEN": 403,
+    "QUOTA_EXCEEDED": 429,
+    "REQUEST_TOO_LARGE": 413,
+    "RESOURCE_NOT_FOUND": 404,
+    "THROTTLED": 429,
+    "UNAUTHORIZED": 401,
+    "UNSUPPORTED_MEDIA_TYPE": 415,
+    "WAF_FILTERED": 403,
 }
+GATEWAY_RESPONSE_TYPES = frozenset(_GATEWAY_DEFAULT_STATUS) | {"DEFAULT_4XX", "DEFAULT_5XX"}
 _GATEWAY_DEFAULT_MESSAGE = {
     "MISSING_AUTHENTICATION_TOKEN": "Missing Authentication Token",
     "INVALID_API_KEY": "Forbidden",
@@ -267,6 +279,9 @@ class Gateway:
             return self._serve(operation, path_params, request)
         except _GatewayError as error:
             return self._gateway_response(error, request, operation)
+        except Exception:  # noqa: BLE001 - a local bug still answers as API Gateway would: DEFAULT_5XX
+            LOG.exception("request %s failed inside the local gateway", request.request_id)
+            return self._gateway_response(_GatewayError("DEFAULT_5XX", "Internal server error"), request, operation)
 
     # -- request pipeline
 
@@ -421,7 +436,11 @@ class Gateway:
                 aws_access_key_id="local", aws_secret_access_key="local",
                 config=Config(retries={"max_attempts": 1}, read_timeout=29),
             )
-        reply = self._lambda_client.invoke(FunctionName=function_arn, Payload=json.dumps(event).encode())
+        try:
+            reply = self._lambda_client.invoke(FunctionName=function_arn, Payload=json.dumps(event).encode())
+        except Exception as error:  # noqa: BLE001 - unreachable or unknown function: the integration failed
+            LOG.error("Lambda proxy %s could not be invoked: %s", function_arn, error)
+            raise _GatewayError("INTEGRATION_FAILURE", "Lambda invocation failed")
         payload = reply["Payload"].read()
         try:
             result = json.loads(payload)
@@ -516,6 +535,17 @@ class Gateway:
             if rendered.status_override is not None:
                 status = rendered.status_override
         return _Response(status, headers, body)
+
+    def gateway_response_for(self, response_type: str, message: str | None = None,
+                             validation_error: str = "") -> tuple[int, dict[str, str], bytes]:
+        """(status, headers, body) of one gateway response type, for responses no local request can
+        trigger (THROTTLED, WAF_FILTERED, ...): the same rendering as a triggered one."""
+        if response_type not in GATEWAY_RESPONSE_TYPES:
+            raise ValueError(f"{response_type!r} is not an API Gateway gateway response type")
+        request = _Request("GET", f"/{self.stage}/", {}, {}, b"", str(uuid.uuid4()), int(time.time() * 1000),
+                           "127.0.0.1", "localhost")
+        response = self._gateway_response(_GatewayError(response_type, message, validation_error), request, None)
+        return response.status, response.headers, response.body
 
     def _gateway_response(self, error: _GatewayError, request: _Request, operation: _Operation | None) -> _Response:
         default_status = _GATEWAY_DEFAULT_STATUS.get(error.response_type, 500)

@@ -51,3 +51,21 @@ def test_an_unknown_route_is_a_404_problem(cloud):
 
 def test_an_unknown_user_is_a_404(cloud):
     _problem(cloud.request("GET", "/users/nobody"), 404)
+
+
+def test_an_unsupported_media_type_is_a_415_problem(cloud):
+    # Given a search sent as XML
+    response = cloud.request("POST", "/searches", data="<search/>", headers={"Content-Type": "application/xml"})
+
+    # Then the gateway's own response is a problem
+    assert _problem(response, 415)["type"] == "urn:stepgate:problem:unsupported-media-type"
+
+
+def test_an_upload_over_10_mb_is_a_413_problem(cloud):
+    response = cloud.request("PUT", "/uploads/big.png", data=b"\0" * (10 * 1024 * 1024 + 1),
+                             headers={"Content-Type": "image/png"})
+    assert _problem(response, 413)["type"] == "urn:stepgate:problem:payload-too-large"
+
+
+def test_a_missing_route_is_a_not_found_problem_for_any_method(cloud):
+    assert _problem(cloud.request("PATCH", "/jobs/anything"), 404)["type"] == "urn:stepgate:problem:not-found"
