@@ -1,7 +1,8 @@
 """One log line per state transition of every execution: the local Step Functions console.
 
-moto keeps each execution's history; a watcher thread reads the new events of executions
-that are running (or just finished) and prints a line per exited state with its duration.
+The interpreter publishes each history event through its execution's `EventManager`; we tag
+each execution's manager with its name (the job id) and log from there as events happen, so
+nothing polls or re-reads histories however many executions pile up.
 """
 
 from __future__ import annotations
@@ -11,7 +12,13 @@ import threading
 from datetime import datetime
 from typing import Any
 
+from moto.stepfunctions.parser.asl.eval.event.event_manager import EventManager
+from moto.stepfunctions.parser.backend import execution_worker
+
 log = logging.getLogger("localcloud.sfn")
+
+_ORIGINAL_ENVIRONMENT = execution_worker.ExecutionWorker._get_evaluation_environment
+_ORIGINAL_PUBLISH = EventManager._publish_history_event
 
 _OUTCOME_EVENTS = {
     "ExecutionSucceeded": "SUCCEEDED",
@@ -22,62 +29,44 @@ _OUTCOME_EVENTS = {
 
 
 class ExecutionLog:
-    def __init__(self, stepfunctions_client: Any, state_machine_arns: list[str], interval: float = 0.2):
-        self._sfn = stepfunctions_client
-        self._state_machine_arns = state_machine_arns
-        self._interval = interval
-        self._seen: dict[str, int] = {}
-        self._finished: set[str] = set()
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True, name="execution-log")
+    """Logs state exits with their duration, task failures and each execution's outcome."""
+
+    def __init__(self) -> None:
+        self._entered: dict[tuple[str, str], datetime] = {}
+        self._lock = threading.Lock()
+
+    def on_event(self, job_id: str, event_type: str, timestamp: str, details: dict[str, Any]) -> None:
+        when = datetime.fromisoformat(timestamp.replace("Z", "+00:00"))
+        if entered := details.get("stateEnteredEventDetails"):
+            with self._lock:
+                self._entered[(job_id, entered["name"])] = when
+        elif exited := details.get("stateExitedEventDetails"):
+            with self._lock:
+                started = self._entered.pop((job_id, exited["name"]), when)
+            ms = (when - started).total_seconds() * 1000
+            log.info("job=%s state=%s outcome=exited ms=%.0f", job_id, exited["name"], ms)
+        elif event_type in _OUTCOME_EVENTS:
+            log.info("job=%s outcome=%s", job_id, _OUTCOME_EVENTS[event_type])
+        elif event_type.endswith("Failed"):
+            failure = next((v for k, v in details.items() if k.endswith("EventDetails")), {})
+            log.info("job=%s event=%s error=%s", job_id, event_type, failure.get("error"))
 
     def start(self) -> None:
-        self._thread.start()
+        def environment_tagged_with_job(worker):
+            environment = _ORIGINAL_ENVIRONMENT(worker)
+            environment.event_manager.stepgate_job_id = worker._evaluation_details.execution_details.name
+            return environment
+
+        def publish_and_log(manager, event_id, source_event_id, event_type, timestamp, event_details):
+            _ORIGINAL_PUBLISH(manager, event_id, source_event_id, event_type, timestamp, event_details)
+            job_id = getattr(manager, "stepgate_job_id", None)
+            if job_id:
+                kind = getattr(event_type, "value", str(event_type))
+                self.on_event(job_id, kind, str(timestamp), dict(event_details or {}))
+
+        execution_worker.ExecutionWorker._get_evaluation_environment = environment_tagged_with_job
+        EventManager._publish_history_event = publish_and_log
 
     def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=5)
-
-    def _run(self) -> None:
-        while not self._stop.wait(self._interval):
-            try:
-                self.poll()
-            except Exception:  # noqa: BLE001 - a logging hiccup must never stop the cloud
-                log.debug("execution log poll failed", exc_info=True)
-
-    def poll(self) -> None:
-        for arn in self._state_machine_arns:
-            pages = self._sfn.get_paginator("list_executions").paginate(stateMachineArn=arn)
-            for page in pages:
-                for execution in page["executions"]:
-                    if execution["executionArn"] not in self._finished:
-                        self._follow(execution)
-
-    def _follow(self, execution: dict[str, Any]) -> None:
-        arn = execution["executionArn"]
-        events = self._sfn.get_execution_history(executionArn=arn, maxResults=1000)["events"]
-        seen = self._seen.get(arn, 0)
-        entered: dict[str, datetime] = {}
-        for event in events:
-            details = event.get("stateEnteredEventDetails")
-            if details:
-                entered[details["name"]] = event["timestamp"]
-        for event in events[seen:]:
-            self._print(execution["name"], event, entered)
-        self._seen[arn] = len(events)
-        if execution["status"] != "RUNNING":
-            self._finished.add(arn)
-
-    @staticmethod
-    def _print(job_id: str, event: dict[str, Any], entered: dict[str, datetime]) -> None:
-        kind = event["type"]
-        details = event.get("stateExitedEventDetails")
-        if details:
-            started = entered.get(details["name"], event["timestamp"])
-            ms = (event["timestamp"] - started).total_seconds() * 1000
-            log.info("job=%s state=%s outcome=exited ms=%.0f", job_id, details["name"], ms)
-        elif kind.endswith("Failed") and kind != "ExecutionFailed":
-            failure = next((v for k, v in event.items() if k.endswith("EventDetails")), {})
-            log.info("job=%s event=%s error=%s", job_id, kind, failure.get("error"))
-        elif kind in _OUTCOME_EVENTS:
-            log.info("job=%s outcome=%s", job_id, _OUTCOME_EVENTS[kind])
+        execution_worker.ExecutionWorker._get_evaluation_environment = _ORIGINAL_ENVIRONMENT
+        EventManager._publish_history_event = _ORIGINAL_PUBLISH

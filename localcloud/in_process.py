@@ -29,6 +29,7 @@ from localcloud.sfn_mock_config import (
     register_state_machines,
     uninstall_mock_config_support,
 )
+from localcloud.sfn_caches import install_interpreter_caches, uninstall_interpreter_caches
 from localcloud.sfn_timing import install_wait_time_scale, uninstall_wait_time_scale
 
 REGION = "us-east-1"
@@ -99,6 +100,7 @@ def local_jobs(assembly: Assembly, wait_time_scale: float = 0.0,
         hook = install(InProcessRuntime(extra_environment))
         install_wait_time_scale(wait_time_scale)
         install_mock_config_support()
+        install_interpreter_caches()
         install_local_rekognition()
         try:
             stack = Provisioner(
@@ -110,6 +112,7 @@ def local_jobs(assembly: Assembly, wait_time_scale: float = 0.0,
             register_state_machines(stack.state_machines)
             yield LocalJobs(stack, hook)
         finally:
+            uninstall_interpreter_caches()
             uninstall_mock_config_support()
             uninstall_wait_time_scale()
             uninstall()

@@ -45,6 +45,7 @@ def main() -> None:
         init_error = None
     except Exception as exc:  # noqa: BLE001 - reported on every invocation, as Lambda does
         handler, init_error = None, exc
+    protocol.write(json.dumps({"ready": True}) + "\n")  # init is over: the function timeout applies from here
     for line in sys.stdin:
         request = json.loads(line)
         request_id = request["requestId"]

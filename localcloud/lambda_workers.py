@@ -32,6 +32,7 @@ from localcloud.lambda_worker_main import END_OF_LOGS
 
 log = logging.getLogger("localcloud.lambda")
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+INIT_TIMEOUT_SECONDS = 10.0
 
 
 class _Worker:
@@ -49,6 +50,7 @@ class _Worker:
             text=True,
             bufsize=1,
         )
+        self._initialised = False
         self._log_lines: list[str] = []
         self._end_seen = threading.Event()
         self._log_lock = threading.Lock()
@@ -62,8 +64,18 @@ class _Worker:
                 with self._log_lock:
                     self._log_lines.append(line)
 
+    def wait_until_initialised(self) -> bool:
+        """Lambda times the init phase separately (10 s), not against the function's timeout."""
+        if not self._initialised:
+            ready, _, _ = select.select([self.process.stdout], [], [], INIT_TIMEOUT_SECONDS)
+            self._initialised = bool(ready) and bool(self.process.stdout.readline())
+        return self._initialised
+
     def invoke(self, event: Any, request_id: str) -> tuple[dict[str, Any] | None, bool, str]:
         """(response, timed_out, logs); response is None when the timeout or a crash ended it."""
+        if not self.wait_until_initialised():
+            # Still alive means init overran its limit; dead means it crashed while starting.
+            return None, self.alive(), "".join(self._log_lines)
         with self._log_lock:
             self._log_lines.clear()
         self._end_seen.clear()

@@ -30,6 +30,7 @@ from localcloud.lambda_runtime import FunctionSpec, Invocation
 from localcloud.lambda_workers import WorkerPoolRuntime
 from localcloud.provision import ProvisionedStack, Provisioner
 from localcloud.sfn_mock_config import install_mock_config_support, register_state_machines
+from localcloud.sfn_caches import install_interpreter_caches
 from localcloud.sfn_timing import install_wait_time_scale, scale_from_environment
 from localcloud.ttl_sweeper import TtlSweeper
 
@@ -94,6 +95,7 @@ class LocalCloud:
         install_into_moto()
         install_mock_config_support()
         install_wait_time_scale(self.settings.wait_time_scale)
+        install_interpreter_caches()
 
         from moto.server import ThreadedMotoServer
         from localcloud.moto_lambda_hook import install
@@ -128,7 +130,7 @@ class LocalCloud:
         sweeper = TtlSweeper(self.client("dynamodb"), list(self.stack.tables.values()))
         sweeper.start()
         self._stoppables.append(sweeper.stop)
-        execution_log = ExecutionLog(self.client("stepfunctions"), list(self.stack.state_machines.values()))
+        execution_log = ExecutionLog()
         execution_log.start()
         self._stoppables.append(execution_log.stop)
 

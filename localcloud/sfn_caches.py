@@ -1,0 +1,70 @@
+"""Two caches that make moto's Step Functions interpreter fast enough to serve an API.
+
+- The ASL is parsed once per definition, not once per execution: the ANTLR parse is ~50 ms
+  of CPU that, under the GIL, also stalls the StartExecution call that spawned it. Parsed
+  programs keep per-execution state in the evaluation environment (its heap), not in the
+  components, so one parse serves every execution of a definition.
+- Each task's boto3 client is reused instead of created per task (~20 ms each). boto3
+  clients are thread-safe; the key includes everything that decides the client's endpoint.
+- JSONPath expressions are compiled once (jsonpath-ng builds a PLY parser per call).
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+
+from moto.core.models import botocore_stubber
+from moto.settings import moto_server_port
+from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
+from moto.stepfunctions.parser.asl.utils import boto_client, json_path
+from moto.stepfunctions.parser.backend import execution_worker
+
+_ORIGINAL_ENTRYPOINT = execution_worker.ExecutionWorker._get_evaluation_entrypoint
+_ORIGINAL_CLIENT_FOR = boto_client.boto_client_for
+_ORIGINAL_JSON_PATH_PARSE = json_path.parse
+
+
+@functools.lru_cache(maxsize=64)
+def _parsed(definition: str):
+    return AmazonStateLanguageParser.parse(definition)[0]
+
+
+def _cached_entrypoint(self):
+    return _parsed(self._evaluation_details.state_machine_details.definition)
+
+
+@functools.lru_cache(maxsize=256)
+def _client(region: str, service: str, intercepted: bool, port: str):
+    return _ORIGINAL_CLIENT_FOR(region=region, service=service)
+
+
+def _cached_client_for(region: str, service: str, state_credentials=None):
+    # moto's factory ignores state_credentials (it always signs with fixed local keys).
+    return _client(region, service, botocore_stubber.enabled, str(moto_server_port()))
+
+
+@functools.lru_cache(maxsize=1024)
+def _parsed_json_path(path: str):
+    return _ORIGINAL_JSON_PATH_PARSE(path)
+
+
+def _rebind_client_factory(factory) -> None:
+    """Modules imported the function by name; point each of them at `factory`."""
+    for name, module in list(sys.modules.items()):
+        if name.startswith("moto.stepfunctions.parser") and hasattr(module, "boto_client_for"):
+            module.boto_client_for = factory
+
+
+def install_interpreter_caches() -> None:
+    execution_worker.ExecutionWorker._get_evaluation_entrypoint = _cached_entrypoint
+    _client.cache_clear()  # clients made for an earlier mock must not leak into this one
+    _rebind_client_factory(_cached_client_for)
+    json_path.parse = _parsed_json_path
+
+
+def uninstall_interpreter_caches() -> None:
+    execution_worker.ExecutionWorker._get_evaluation_entrypoint = _ORIGINAL_ENTRYPOINT
+    _rebind_client_factory(_ORIGINAL_CLIENT_FOR)
+    _client.cache_clear()
+    json_path.parse = _ORIGINAL_JSON_PATH_PARSE
