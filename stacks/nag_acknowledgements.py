@@ -42,7 +42,7 @@ def acknowledge_nag_findings(stack: "StepgateStack") -> None:
     # --- storage ---
     for table in (storage.offers_table, storage.labels_table, storage.jobs_table):
         _ack(table, f"{PACK}-DDB3",
-             "Items live at most resultTtlMinutes (DynamoDB TTL on expiresAt) and are recomputed by re-submitting "
+             "Items live at most resultTtlMinutes plus expiredResultGraceMinutes (DynamoDB TTL) and are recomputed by re-submitting "
              "the job; point-in-time recovery would back up expiring cache entries only. UsersTable has it.")
 
     # --- workers ---

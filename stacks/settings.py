@@ -19,6 +19,7 @@ OPENAPI_FILE = PROJECT_ROOT / "api" / "openapi.yaml"
 class Settings:
     stage_name: str
     result_ttl_minutes: int
+    expired_result_grace_minutes: int
     throttle_rate_limit: float
     throttle_burst_limit: int
     quota_per_day: int | None
@@ -34,6 +35,11 @@ class Settings:
     def result_ttl_seconds(self) -> int:
         return self.result_ttl_minutes * 60
 
+    @property
+    def expired_result_grace_seconds(self) -> int:
+        """How long past its expiry a result item is kept, so its URL answers 410 before 404."""
+        return self.expired_result_grace_minutes * 60
+
     @classmethod
     def from_context(cls, node: Node) -> "Settings":
         def get(key: str, default: Any = None) -> Any:
@@ -45,6 +51,7 @@ class Settings:
         settings = cls(
             stage_name=str(get("stageName", "v1")),
             result_ttl_minutes=int(get("resultTtlMinutes", 30)),
+            expired_result_grace_minutes=int(get("expiredResultGraceMinutes", 1440)),
             throttle_rate_limit=float(get("throttleRateLimit", 20)),
             throttle_burst_limit=int(get("throttleBurstLimit", 40)),
             quota_per_day=None if quota in (None, "", "none") else int(quota),
@@ -66,6 +73,8 @@ class Settings:
             problems.append("stageName: must be alphanumeric (it is part of every result URL)")
         if self.result_ttl_minutes < 1:
             problems.append("resultTtlMinutes: must be at least 1")
+        if self.expired_result_grace_minutes < 1:
+            problems.append("expiredResultGraceMinutes: must be at least 1 (expired results answer 410 meanwhile)")
         if self.throttle_rate_limit <= 0 or self.throttle_burst_limit < 1:
             problems.append("throttleRateLimit/throttleBurstLimit: must be positive")
         if self.quota_per_day is not None and self.quota_per_day < 1:

@@ -9,7 +9,10 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 UPLOADS_PREFIX = "uploads/"
-TTL_ATTRIBUTE = "expiresAt"
+# Result items expire logically at `expiresAt` (readers answer 410) and are deleted by TTL at
+# `purgeAt` = expiresAt + expiredResultGraceMinutes (readers answer 404 after that).
+RESULT_TTL_ATTRIBUTE = "purgeAt"
+RECORD_TTL_ATTRIBUTE = "expiresAt"
 
 
 class Storage(Construct):
@@ -19,11 +22,14 @@ class Storage(Construct):
         super().__init__(scope, construct_id)
 
         # Results are recomputable caches that expire after resultTtlMinutes: losing them is harmless.
-        self.offers_table = self._table("OffersTable", "jobId", ttl=True, backups=False, removal=RemovalPolicy.DESTROY)
-        self.labels_table = self._table("LabelsTable", "jobId", ttl=True, backups=False, removal=RemovalPolicy.DESTROY)
-        self.jobs_table = self._table("JobsTable", "jobId", ttl=True, backups=False, removal=RemovalPolicy.DESTROY)
+        self.offers_table = self._table("OffersTable", "jobId", ttl=RESULT_TTL_ATTRIBUTE, backups=False,
+                                        removal=RemovalPolicy.DESTROY)
+        self.labels_table = self._table("LabelsTable", "jobId", ttl=RESULT_TTL_ATTRIBUTE, backups=False,
+                                        removal=RemovalPolicy.DESTROY)
+        self.jobs_table = self._table("JobsTable", "jobId", ttl=RECORD_TTL_ATTRIBUTE, backups=False,
+                                      removal=RemovalPolicy.DESTROY)
         # Users are the only system of record: restorable and kept when the stack goes.
-        self.users_table = self._table("UsersTable", "pk", ttl=False, backups=True, removal=RemovalPolicy.RETAIN)
+        self.users_table = self._table("UsersTable", "pk", ttl=None, backups=True, removal=RemovalPolicy.RETAIN)
 
         self.access_logs_bucket = s3.Bucket(
             self,
@@ -70,14 +76,14 @@ class Storage(Construct):
             resource_arns=[self.uploads_bucket.arn_for_objects(f"{UPLOADS_PREFIX}*")],
         )
 
-    def _table(self, name: str, key: str, *, ttl: bool, backups: bool, removal: RemovalPolicy) -> dynamodb.Table:
+    def _table(self, name: str, key: str, *, ttl: str | None, backups: bool, removal: RemovalPolicy) -> dynamodb.Table:
         table = dynamodb.Table(
             self,
             name,
             partition_key=dynamodb.Attribute(name=key, type=dynamodb.AttributeType.STRING),
             billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
             encryption=dynamodb.TableEncryption.AWS_MANAGED,
-            time_to_live_attribute=TTL_ATTRIBUTE if ttl else None,
+            time_to_live_attribute=ttl,
             point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
                 point_in_time_recovery_enabled=backups
             ),

@@ -25,6 +25,7 @@ class Workflow(Construct):
             LabelsTableName=storage.labels_table.table_name,
             JobsTableName=storage.jobs_table.table_name,
             ResultTtlSeconds=str(settings.result_ttl_seconds),
+            ExpiredResultGraceSeconds=str(settings.expired_result_grace_seconds),
         )
 
         self.log_group = logs.LogGroup(

@@ -11,7 +11,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from stepgate_jobs.dynamodb_offers import DynamoDBOffersStore
 from stepgate_jobs.errors import ValidationError
-from stepgate_jobs.offers import OffersNotFound, read_offers
+from stepgate_jobs.offers import OffersExpired, OffersNotFound, read_offers
 from stepgate_jobs.problems import json_response, problem_response
 from stepgate_jobs.settings import OffersReaderSettings
 
@@ -28,12 +28,15 @@ def handler(event: APIGatewayProxyEvent, context: LambdaContext) -> dict:
     job_id = (event.path_parameters or {}).get("jobId", "")
     store = DynamoDBOffersStore(OffersReaderSettings.from_environ().offers_table_name)
     try:
-        body = read_offers(job_id, event.query_string_parameters, store, time.time())
+        document = read_offers(job_id, event.query_string_parameters, store, time.time())
     except ValidationError as error:
         metrics.add_metric(name="OffersFilterRejected", unit=MetricUnit.Count, value=1)
         return problem_response(400, "validation-error", "Invalid query parameter", str(error), error.field)
     except OffersNotFound as error:
         metrics.add_metric(name="OffersNotFound", unit=MetricUnit.Count, value=1)
         return problem_response(404, "not-found", "Offers not found", str(error))
+    except OffersExpired as error:
+        metrics.add_metric(name="OffersExpired", unit=MetricUnit.Count, value=1)
+        return problem_response(410, "gone", "Offers expired", str(error))
     metrics.add_metric(name="OffersRead", unit=MetricUnit.Count, value=1)
-    return json_response(200, body)
+    return json_response(200, document.body, {"Expires": document.expires_http_date})

@@ -1,4 +1,4 @@
-"""Reading a search's offers: expiry and read-time filters."""
+"""Reading a search's offers: retention and read-time filters."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Mapping, Protocol
 
 from stepgate_jobs.offer_filters import parse_offer_filter
-from stepgate_jobs.timestamps import epoch_to_iso_utc
+from stepgate_jobs.timestamps import epoch_to_http_date, epoch_to_iso_utc
 
 
 @dataclass(frozen=True)
@@ -21,14 +21,27 @@ class OffersStore(Protocol):
 
 
 class OffersNotFound(Exception):
-    """No offers for the job: unknown, not finished, or expired."""
+    """No offers for the job: unknown, still running, or purged long after expiry."""
 
 
-def read_offers(job_id: str, query: Mapping[str, str] | None, store: OffersStore, now_epoch: float) -> dict:
+class OffersExpired(Exception):
+    """The offers existed but their retention is over (410 Gone): the item outlives expiresAt until purgeAt."""
+
+
+@dataclass(frozen=True)
+class OffersDocument:
+    body: dict
+    expires_http_date: str
+
+
+def read_offers(job_id: str, query: Mapping[str, str] | None, store: OffersStore, now_epoch: float) -> OffersDocument:
     offer_filter = parse_offer_filter(query)
     stored = store.get(job_id)
-    # DynamoDB TTL deletes lazily, so an expired item may still be returned.
-    if stored is None or stored.expires_at <= now_epoch:
-        raise OffersNotFound(f"no offers for job {job_id}; the search may be unknown, still running or expired")
+    if stored is None:
+        raise OffersNotFound(f"no offers for job {job_id}; the search may be unknown or still running")
+    # TTL deletes at purgeAt (and lazily): expiry is decided here, never by the item's absence.
+    if stored.expires_at <= now_epoch:
+        raise OffersExpired(f"the offers of job {job_id} expired at {epoch_to_iso_utc(stored.expires_at)}")
     offers = offer_filter.apply(stored.offers)
-    return {"jobId": stored.job_id, "offers": offers, "count": len(offers), "expiresAt": epoch_to_iso_utc(stored.expires_at)}
+    body = {"jobId": stored.job_id, "offers": offers, "count": len(offers), "expiresAt": epoch_to_iso_utc(stored.expires_at)}
+    return OffersDocument(body, epoch_to_http_date(stored.expires_at))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from email.utils import formatdate
 
 
 def parse_aware_datetime(text: object) -> datetime | None:
@@ -22,3 +23,8 @@ def iso_utc(moment: datetime) -> str:
 
 def epoch_to_iso_utc(epoch_seconds: int | float) -> str:
     return iso_utc(datetime.fromtimestamp(epoch_seconds, tz=timezone.utc))
+
+
+def epoch_to_http_date(epoch_seconds: int | float) -> str:
+    """RFC 9110 IMF-fixdate, as the Expires header wants: `Sun, 22 Nov 2026 08:26:35 GMT`."""
+    return formatdate(epoch_seconds, usegmt=True)

@@ -121,8 +121,10 @@ def test_stored_labels_are_served_until_they_expire(call, local_aws):
     for job_id, expires_at in (("fresh", int(time.time()) + 600), ("stale", int(time.time()) - 1)):
         dynamodb.put_item(TableName=table, Item={"jobId": {"S": job_id}, "result": {"S": json.dumps(result)},
                                                  "expiresAt": {"N": str(expires_at)}})
-    assert call("GET", "/recognitions/fresh/labels").get_json(force=True) == result
-    problem(call("GET", "/recognitions/stale/labels"), 404)
+    fresh = call("GET", "/recognitions/fresh/labels")
+    assert fresh.get_json(force=True) == result and fresh.headers["Expires"].endswith(" GMT")
+    problem(call("GET", "/recognitions/stale/labels"), 410)
+    problem(call("GET", "/recognitions/never/labels"), 404)
 
 
 def test_an_unsupported_integration_fails_at_build_time():

@@ -22,19 +22,42 @@ def test_labels_request_reads_the_job_item():
     assert request == {"TableName": "labels", "Key": {"jobId": {"S": "job-1"}}}
 
 
-def test_stored_labels_are_returned_as_stored():
-    result = render_response(LABELS, "get", "default", labels_item(NOW + 60))
+@pytest.mark.parametrize("expires_at, http_date", [
+    (NOW + 60, "Sun, 22 Nov 2026 07:57:35 GMT"),
+    (951782400, None),  # a leap day, checked with the request clock moved back
+    (4102444799, "Thu, 31 Dec 2099 23:59:59 GMT"),
+])
+def test_stored_labels_are_returned_as_stored_with_an_expires_http_date(expires_at, http_date):
+    # Given labels kept until expires_at
+    # When read before then
+    result = render_response(LABELS, "get", "default", labels_item(expires_at),
+                             **({} if http_date else {"epoch_ms": 900_000_000_000}))
+
+    # Then they are served as stored, with Expires as the HTTP-date of their expiry
     assert result.status_override is None
     assert json.loads(result.output) == STORED_RESULT
+    assert result.header_overrides["Expires"] == (http_date or "Tue, 29 Feb 2000 00:00:00 GMT")
 
 
-@pytest.mark.parametrize("backend", [{}, labels_item(NOW - 1), labels_item(NOW)],
-                         ids=["missing", "expired", "expiring-now"])
-def test_missing_or_expired_labels_are_a_404_problem(backend):
-    result = render_response(LABELS, "get", "default", backend)
+def test_unknown_or_purged_labels_are_a_404_problem():
+    result = render_response(LABELS, "get", "default", {})
     assert result.status_override == 404
     assert result.header_overrides["Content-Type"] == "application/problem+json"
     assert json.loads(result.output)["type"] == "urn:stepgate:problem:not-found"
+
+
+@pytest.mark.parametrize("expires_at", [NOW - 1, NOW], ids=["expired", "expiring-now"])
+def test_expired_labels_still_stored_are_410_gone_not_stale_data(expires_at):
+    # Given labels past their expiry, kept until their purge
+    # When read
+    result = render_response(LABELS, "get", "default", labels_item(expires_at))
+
+    # Then the answer is 410 Gone, and nothing of the result leaks
+    assert result.status_override == 410
+    assert result.header_overrides["Content-Type"] == "application/problem+json"
+    problem = json.loads(result.output)
+    assert problem["type"] == "urn:stepgate:problem:gone" and problem["status"] == 410
+    assert "Car" not in result.output
 
 
 def test_user_request_reads_the_user_record():

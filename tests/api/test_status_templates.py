@@ -44,16 +44,23 @@ def test_running_is_200_with_retry_after():
                         "submittedAt": "2026-11-22T07:56:35Z", "finishedAt": None}
 
 
-@pytest.mark.parametrize("kind, output, result_url", [
-    ("search", {"jobId": "job-1", "kind": "search", "offerCount": 3}, "/v1/searches/job-1/offers"),
-    ("recognition", {"jobId": "job-1", "kind": "recognition", "labelCount": 2}, "/v1/recognitions/job-1/labels"),
-    ("user", {"jobId": "job-1", "kind": "user", "userId": "u-42"}, "/v1/users/u-42"),
+@pytest.mark.parametrize("kind, output, result_url, result_expires_at", [
+    ("search", {"jobId": "job-1", "kind": "search", "offerCount": 3, "expiresAt": 1795336000},
+     "/v1/searches/job-1/offers", "2026-11-22T08:26:40Z"),
+    ("recognition", {"jobId": "job-1", "kind": "recognition", "labelCount": 2, "expiresAt": 2000000000},
+     "/v1/recognitions/job-1/labels", "2033-05-18T03:33:20Z"),
+    ("user", {"jobId": "job-1", "kind": "user", "userId": "u-42"}, "/v1/users/u-42", None),
 ])
-def test_succeeded_is_a_303_to_the_result(kind, output, result_url):
+def test_succeeded_is_a_303_to_the_result_saying_until_when_it_is_kept(kind, output, result_url, result_expires_at):
+    # Given a finished job whose output carries its result's expiry (users are kept: none)
+    # When its status is read
     result, document = status_of(describe("SUCCEEDED", kind, stopDate=1795334200.5, output=json.dumps(output)))
+
+    # Then it redirects to the result and says until when the result is kept
     assert result.status_override == 303
     assert result.header_overrides["Location"] == result_url
     assert document["resultUrl"] == result_url and document["finishedAt"] == "2026-11-22T07:56:40Z"
+    assert document["resultExpiresAt"] == result_expires_at
     assert "error" not in document
 
 

@@ -48,10 +48,11 @@ def test_filtered_offers(load_event, lambda_context, offers_table):
     offers_table(2_000_000_000)
     # When read with carSize=suv and minSupplierRating=4
     response = handler(load_event("offers_reader"), lambda_context)
-    # Then only the matching offer is returned, with an ISO expiry
+    # Then only the matching offer is returned, with an ISO expiry in the body and an HTTP-date Expires header
     assert response["statusCode"] == 200
     body = json.loads(response["body"])
     assert body == {"jobId": JOB_ID, "offers": [OFFERS[1]], "count": 1, "expiresAt": "2033-05-18T03:33:20Z"}
+    assert response["headers"]["Expires"] == "Wed, 18 May 2033 03:33:20 GMT"
 
 
 def test_no_filters_returns_every_offer(load_event, lambda_context, offers_table):
@@ -69,11 +70,14 @@ def test_unknown_job_is_not_found(load_event, lambda_context, offers_table):
     assert problem(response)["type"] == "urn:stepgate:problem:not-found"
 
 
-def test_expired_item_not_yet_deleted_by_ttl_is_not_found(load_event, lambda_context, offers_table):
-    # Given an item whose expiresAt has passed but that DynamoDB TTL has not deleted yet
+def test_expired_offers_kept_until_their_purge_are_gone(load_event, lambda_context, offers_table):
+    # Given an item whose expiresAt has passed, kept by TTL until its later purgeAt
     offers_table(int(time.time()) - 1)
-    # Then it is not served
-    assert handler(load_event("offers_reader"), lambda_context)["statusCode"] == 404
+    # When it is read
+    response = handler(load_event("offers_reader"), lambda_context)
+    # Then it is not served: 410 Gone, so the client knows the result existed and will not come back
+    assert response["statusCode"] == 410
+    assert problem(response)["type"] == "urn:stepgate:problem:gone"
 
 
 @pytest.mark.parametrize("parameter, value", [("carSize", "hovercraft"), ("minSupplierRating", "9"), ("upgradeClass", "platinum")])

@@ -10,7 +10,7 @@ from tests.infra.template_view import PLACEHOLDER, as_list
 # docs/ARCHITECTURE.md, "Workflow substitutions".
 SUBSTITUTION_KEYS = {
     "ValidateJobFunctionArn", "SearchWorkerFunctionArn", "LabelWorkerFunctionArn", "CreateUserFunctionArn",
-    "OffersTableName", "LabelsTableName", "JobsTableName", "ResultTtlSeconds",
+    "OffersTableName", "LabelsTableName", "JobsTableName", "ResultTtlSeconds", "ExpiredResultGraceSeconds",
 }
 
 

@@ -56,6 +56,9 @@ def test_search_job_prices_offers_and_stores_them_with_a_ttl(jobs):
                               "dailyPrice", "totalPrice", "currency"}
     ttl_left = int(item["expiresAt"]["N"]) - time.time()
     assert 0 < ttl_left <= 30 * 60 + 5
+    # The status document learns the expiry from the output; TTL purges only a grace period later.
+    assert output["expiresAt"] == int(item["expiresAt"]["N"])
+    assert int(item["purgeAt"]["N"]) == output["expiresAt"] + 1440 * 60
 
 
 def test_recognition_job_labels_the_uploaded_image(jobs):
@@ -68,7 +71,9 @@ def test_recognition_job_labels_the_uploaded_image(jobs):
     # Then labels computed from that image are stored
     assert result["status"] == "SUCCEEDED", result
     output = json.loads(result["output"])
-    stored = json.loads(_item(jobs, "LabelsTable", {"jobId": {"S": output["jobId"]}})["result"]["S"])
+    item = _item(jobs, "LabelsTable", {"jobId": {"S": output["jobId"]}})
+    stored = json.loads(item["result"]["S"])
+    assert output["expiresAt"] == int(item["expiresAt"]["N"]) == int(item["purgeAt"]["N"]) - 1440 * 60
     assert 0 < len(stored["labels"]) <= 5
     assert stored["labelCount"] == len(stored["labels"]) == output["labelCount"]
     assert all(label["confidence"] >= 50 for label in stored["labels"])
