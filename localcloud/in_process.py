@@ -30,6 +30,7 @@ from localcloud.sfn_mock_config import (
     uninstall_mock_config_support,
 )
 from localcloud.sfn_caches import install_interpreter_caches, uninstall_interpreter_caches
+from localcloud.sfn_stop import install_synchronous_stop, uninstall_synchronous_stop
 from localcloud.sfn_timing import install_wait_time_scale, uninstall_wait_time_scale
 
 REGION = "us-east-1"
@@ -101,6 +102,7 @@ def local_jobs(assembly: Assembly, wait_time_scale: float = 0.0,
         install_wait_time_scale(wait_time_scale)
         install_mock_config_support()
         install_interpreter_caches()
+        install_synchronous_stop()
         install_local_rekognition()
         try:
             stack = Provisioner(
@@ -112,6 +114,7 @@ def local_jobs(assembly: Assembly, wait_time_scale: float = 0.0,
             register_state_machines(stack.state_machines)
             yield LocalJobs(stack, hook)
         finally:
+            uninstall_synchronous_stop()
             uninstall_interpreter_caches()
             uninstall_mock_config_support()
             uninstall_wait_time_scale()

@@ -84,10 +84,11 @@ class Api(Construct):
             description="Stepgate API Gateway service integrations: start/read/stop Jobs, read results, write uploads",
         )
         state_machine.grant_start_execution(self.role)
-        # A job id is an execution name: the ARN prefix confines status and cancel to Jobs executions.
+        # A job id is an execution name: the ARN prefix confines status reads to Jobs executions.
+        # (Cancelling is the cancel_job Lambda's, not this role's.)
         self.role.add_to_policy(
             iam.PolicyStatement(
-                actions=["states:DescribeExecution", "states:StopExecution"],
+                actions=["states:DescribeExecution"],
                 resources=[self.jobs_execution_arn(stack, state_machine.state_machine_name)],
             )
         )
@@ -99,7 +100,7 @@ class Api(Construct):
             "ApiRoleArn": self.role.role_arn,
             "JobsStateMachineArn": state_machine.state_machine_arn,
             "JobsStateMachineName": state_machine.state_machine_name,
-            "OffersReaderFunctionArn": workers.offers_reader.function_arn,
+            **{placeholder: fn.function_arn for placeholder, fn in workers.api_functions.items()},
             "LabelsTableName": storage.labels_table.table_name,
             "UsersTableName": storage.users_table.table_name,
             "UploadsBucketName": storage.uploads_bucket.bucket_name,
@@ -153,7 +154,7 @@ class Api(Construct):
         )
         self.usage_plan.add_api_key(self.api_key)
 
-        self._allow_reader_invocations(workers, settings.stage_name)
+        self._allow_proxy_invocations(workers, settings.stage_name)
 
         # SpecRestApi's own URL output, under a name scripts can rely on.
         endpoint = self.rest_api.node.find_child("Endpoint")
@@ -178,21 +179,22 @@ class Api(Construct):
             for _, _, op in operations(self.spec)
         )
 
-    def _allow_reader_invocations(self, workers: Workers, stage_name: str) -> None:
+    def _allow_proxy_invocations(self, workers: Workers, stage_name: str) -> None:
         """Lambda integrations: a resource policy per operation scoped to this API, stage, method and path
         (or, if the spec passes credentials, lambda:InvokeFunction for the integration role)."""
-        reader = workers.offers_reader
         for path, method, operation in operations(self.spec):
             integration = operation.get("x-amazon-apigateway-integration") or {}
-            if "${OffersReaderFunctionArn}" not in str(integration.get("uri", "")):
+            uri = str(integration.get("uri", ""))
+            function = next((fn for placeholder, fn in workers.api_functions.items() if f"${{{placeholder}}}" in uri), None)
+            if function is None:
                 continue
             if integration.get("credentials"):
                 iam.Grant.add_to_principal(
-                    grantee=self.role, actions=["lambda:InvokeFunction"], resource_arns=[reader.function_arn]
+                    grantee=self.role, actions=["lambda:InvokeFunction"], resource_arns=[function.function_arn]
                 )
                 continue
             execute_path = re.sub(r"\{[^}]+\}", "*", path)
-            reader.add_permission(
+            function.add_permission(
                 f"Invoke{method.title()}{re.sub(r'[^A-Za-z0-9]', '', path.title())}",
                 principal=iam.ServicePrincipal("apigateway.amazonaws.com"),
                 action="lambda:InvokeFunction",

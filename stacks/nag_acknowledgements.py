@@ -47,7 +47,7 @@ def acknowledge_nag_findings(stack: "StepgateStack") -> None:
 
     # --- workers ---
     for fn in (workers.validate_job, workers.search_worker, workers.label_worker, workers.create_user,
-               workers.offers_reader):
+               workers.offers_reader, workers.cancel_job):
         _ack(fn, f"{PACK}-L1",
              "Pinned to Python 3.13 on purpose: the AWS Powertools layer is resolved from "
              "/aws/service/powertools/python/x86_64/python3.13/latest (docs/ARCHITECTURE.md); move both together.")
@@ -60,6 +60,10 @@ def acknowledge_nag_findings(stack: "StepgateStack") -> None:
              "s3:GetObject on the uploads/ prefix only: object keys are uploads/<requestId>/<name>, chosen per "
              "request by the API, so the prefix is the narrowest stable scope.")
 
+    _ack(_default_policy(workers.cancel_job.role), JOBS_EXECUTIONS,
+         "DescribeExecution/StopExecution on executions of the Jobs state machine only; the wildcard is the "
+         "execution name, i.e. the job id the client asks to cancel.")
+
     # --- workflow ---
     _ack(_default_policy(workflow.state_machine.role), ANY_RESOURCE,
          "CDK's logging and tracing statements: CloudWatch Logs vended-delivery actions (logs:CreateLogDelivery, "
@@ -68,7 +72,7 @@ def acknowledge_nag_findings(stack: "StepgateStack") -> None:
 
     # --- api ---
     _ack(_default_policy(api.role), JOBS_EXECUTIONS,
-         "DescribeExecution/StopExecution on executions of the Jobs state machine only; the wildcard is the "
+         "DescribeExecution on executions of the Jobs state machine only; the wildcard is the "
          "execution name, i.e. the client's job id, unknown until the job is accepted.")
     _ack(_default_policy(api.role), UPLOADS_OBJECTS,
          "PUT /uploads/{name} writes uploads/<requestId>/<name>; the key is per request, so the uploads/ prefix "

@@ -21,6 +21,8 @@ class StepgateStack(Stack):
         self.storage = Storage(self, "Storage", uploads_expire_days=settings.uploads_expire_days)
         self.workers = Workers(self, "Workers", settings=settings, storage=self.storage)
         self.workflow = Workflow(self, "Workflow", settings=settings, storage=self.storage, workers=self.workers)
+        self.workers.add_cancel_job(self.workflow.state_machine, self.storage,
+                                    Api.jobs_execution_arn(self, self.workflow.state_machine.state_machine_name))
         self.api = Api(self, "Api", settings=settings, storage=self.storage, workers=self.workers, workflow=self.workflow)
 
         CfnOutput(self, "ApiKeyId", value=self.api.api_key.key_id,

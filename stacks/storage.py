@@ -28,8 +28,9 @@ class Storage(Construct):
                                         removal=RemovalPolicy.DESTROY)
         self.jobs_table = self._table("JobsTable", "jobId", ttl=RECORD_TTL_ATTRIBUTE, backups=False,
                                       removal=RemovalPolicy.DESTROY)
-        # Users are the only system of record: restorable and kept when the stack goes.
-        self.users_table = self._table("UsersTable", "pk", ttl=None, backups=True, removal=RemovalPolicy.RETAIN)
+        # Users are the only system of record: restorable and kept when the stack goes. Users never carry
+        # purgeAt; only the tombstones of cancelled create-user jobs do, and TTL removes those.
+        self.users_table = self._table("UsersTable", "pk", ttl=RESULT_TTL_ATTRIBUTE, backups=True, removal=RemovalPolicy.RETAIN)
 
         self.access_logs_bucket = s3.Bucket(
             self,

@@ -14,6 +14,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_ssm as ssm
+from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 
 from stacks.settings import FUNCTIONS_DIR, Settings, log_retention
@@ -76,7 +77,8 @@ class Workers(Construct):
             timeout=Duration.seconds(10),
         )
         # TransactWriteItems is authorised per item: two conditional Puts.
-        storage.users_table.grant(self.create_user, "dynamodb:PutItem")
+        # GetItem: after a refused transaction, who owns the email, or whether a cancel left a tombstone.
+        storage.users_table.grant(self.create_user, "dynamodb:PutItem", "dynamodb:GetItem")
 
         self.offers_reader = self._function(
             "offers_reader",
@@ -86,6 +88,33 @@ class Workers(Construct):
             timeout=Duration.seconds(10),
         )
         storage.offers_table.grant(self.offers_reader, "dynamodb:GetItem")
+
+    def add_cancel_job(self, state_machine: sfn.StateMachine, storage: Storage, execution_arns: str) -> None:
+        """DELETE /jobs/{jobId}; built after the workflow because it addresses the Jobs state machine."""
+        settings = self._settings
+        self.cancel_job = self._function(
+            "cancel_job",
+            description="Stepgate: DELETE /jobs/{jobId}, tombstone then StopExecution",
+            environment={
+                "JOBS_STATE_MACHINE_ARN": state_machine.state_machine_arn,
+                "OFFERS_TABLE_NAME": storage.offers_table.table_name,
+                "LABELS_TABLE_NAME": storage.labels_table.table_name,
+                "USERS_TABLE_NAME": storage.users_table.table_name,
+                "JOBS_TABLE_NAME": storage.jobs_table.table_name,
+                "CANCELLATION_RETENTION_SECONDS": str(settings.result_ttl_seconds + settings.expired_result_grace_seconds),
+            },
+            timeout=Duration.seconds(10),
+        )
+        # Executions of the Jobs state machine only (the ARN prefix), and conditional puts on the tables it guards.
+        self.cancel_job.add_to_role_policy(iam.PolicyStatement(
+            actions=["states:DescribeExecution", "states:StopExecution"], resources=[execution_arns]))
+        for table in (storage.offers_table, storage.labels_table, storage.users_table, storage.jobs_table):
+            table.grant(self.cancel_job, "dynamodb:PutItem")
+
+    @property
+    def api_functions(self) -> dict[str, lambda_.Function]:
+        """The functions the API integrates with (aws_proxy), by their OpenAPI placeholder."""
+        return {"OffersReaderFunctionArn": self.offers_reader, "CancelJobFunctionArn": self.cancel_job}
 
     @property
     def workflow_functions(self) -> dict[str, lambda_.Function]:

@@ -7,7 +7,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from stepgate_jobs.dynamodb_users import DynamoDBUserStore
-from stepgate_jobs.errors import UserAlreadyExists
+from stepgate_jobs.errors import JobCancelled, UserAlreadyExists
 from stepgate_jobs.payloads import CreateUserTask, parse_payload
 from stepgate_jobs.settings import UsersSettings
 from stepgate_jobs.users import create_user
@@ -28,6 +28,9 @@ def handler(event: dict, context: LambdaContext) -> dict:
         user = create_user(task, store)
     except UserAlreadyExists:
         metrics.add_metric(name="UserRejected", unit=MetricUnit.Count, value=1)
+        raise
+    except JobCancelled:
+        metrics.add_metric(name="UserCancelled", unit=MetricUnit.Count, value=1)
         raise
     metrics.add_metric(name="UserCreated", unit=MetricUnit.Count, value=1)
     logger.info("user created", extra={"userId": user.user_id})

@@ -11,7 +11,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from stepgate_jobs.dynamodb_offers import DynamoDBOffersStore
 from stepgate_jobs.errors import ValidationError
-from stepgate_jobs.offers import OffersExpired, OffersNotFound, read_offers
+from stepgate_jobs.offers import OffersCancelled, OffersExpired, OffersNotFound, read_offers
 from stepgate_jobs.problems import json_response, problem_response
 from stepgate_jobs.settings import OffersReaderSettings
 
@@ -35,6 +35,8 @@ def handler(event: APIGatewayProxyEvent, context: LambdaContext) -> dict:
     except OffersNotFound as error:
         metrics.add_metric(name="OffersNotFound", unit=MetricUnit.Count, value=1)
         return problem_response(404, "not-found", "Offers not found", str(error))
+    except OffersCancelled as error:
+        return problem_response(410, "job-cancelled", "Job cancelled", str(error))
     except OffersExpired as error:
         metrics.add_metric(name="OffersExpired", unit=MetricUnit.Count, value=1)
         return problem_response(410, "gone", "Offers expired", str(error))

@@ -15,6 +15,8 @@ class DynamoDBOffersStore:
         item = aws_client("dynamodb").get_item(TableName=self._table_name, Key={"jobId": {"S": job_id}}).get("Item")
         if not item:
             return None
+        if "cancelledAt" in item:
+            return StoredOffers(job_id=item["jobId"]["S"], offers=[], expires_at=0, cancelled_at=item["cancelledAt"]["S"])
         return StoredOffers(
             job_id=item["jobId"]["S"],
             offers=json.loads(item["offers"]["S"]),

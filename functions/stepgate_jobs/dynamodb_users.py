@@ -5,6 +5,7 @@ from __future__ import annotations
 from botocore.exceptions import ClientError
 
 from stepgate_jobs.aws_clients import aws_client
+from stepgate_jobs.errors import JobCancelled
 from stepgate_jobs.users import EmailTaken, User
 
 
@@ -50,7 +51,16 @@ class DynamoDBUserStore:
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
                 raise
+            if self._is_tombstone(user.user_id):
+                raise JobCancelled("the job was cancelled before the user was created") from None
             raise EmailTaken(self._email_owner(user.email)) from error
+
+    def _is_tombstone(self, user_id: str) -> bool:
+        # A cancel writes a tombstone where the user would go: the transaction must not be retried.
+        item = aws_client("dynamodb").get_item(
+            TableName=self._table_name, Key={"pk": {"S": user_key(user_id)}}, ConsistentRead=True
+        ).get("Item")
+        return bool(item and "cancelledAt" in item)
 
     def _email_owner(self, email: str) -> str | None:
         # Consistent read: the owner may have been written by this task's previous attempt.

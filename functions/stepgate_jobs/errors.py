@@ -33,3 +33,7 @@ class UserAlreadyExists(JobError):
 
 class RekognitionThrottled(JobError):
     """Rekognition throttled the call; transient, so the workflow retries."""
+
+
+class JobCancelled(JobError):
+    """The job was cancelled: its result slot holds a tombstone, so no result may be written."""

@@ -14,6 +14,7 @@ class StoredOffers:
     job_id: str
     offers: list[dict]
     expires_at: int
+    cancelled_at: str | None = None  # a tombstone: the search was cancelled, no offers will ever exist
 
 
 class OffersStore(Protocol):
@@ -22,6 +23,10 @@ class OffersStore(Protocol):
 
 class OffersNotFound(Exception):
     """No offers for the job: unknown, still running, or purged long after expiry."""
+
+
+class OffersCancelled(Exception):
+    """The search was cancelled: whatever it may have computed is never served (410 job-cancelled)."""
 
 
 class OffersExpired(Exception):
@@ -39,6 +44,8 @@ def read_offers(job_id: str, query: Mapping[str, str] | None, store: OffersStore
     stored = store.get(job_id)
     if stored is None:
         raise OffersNotFound(f"no offers for job {job_id}; the search may be unknown or still running")
+    if stored.cancelled_at is not None:
+        raise OffersCancelled(f"job {job_id} was cancelled at {stored.cancelled_at}; it has no offers")
     # TTL deletes at purgeAt (and lazily): expiry is decided here, never by the item's absence.
     if stored.expires_at <= now_epoch:
         raise OffersExpired(f"the offers of job {job_id} expired at {epoch_to_iso_utc(stored.expires_at)}")

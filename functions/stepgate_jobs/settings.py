@@ -48,3 +48,13 @@ class UsersSettings(EnvironmentSettings):
 
 class OffersReaderSettings(EnvironmentSettings):
     offers_table_name: str = Field(alias="OFFERS_TABLE_NAME", min_length=1)
+
+
+class CancelJobSettings(EnvironmentSettings):
+    jobs_state_machine_arn: str = Field(alias="JOBS_STATE_MACHINE_ARN", min_length=1)
+    offers_table_name: str = Field(alias="OFFERS_TABLE_NAME", min_length=1)
+    labels_table_name: str = Field(alias="LABELS_TABLE_NAME", min_length=1)
+    users_table_name: str = Field(alias="USERS_TABLE_NAME", min_length=1)
+    jobs_table_name: str = Field(alias="JOBS_TABLE_NAME", min_length=1)
+    # How long tombstones and the cancellation record are kept (result TTL + the expired-result grace).
+    cancellation_retention_seconds: int = Field(alias="CANCELLATION_RETENTION_SECONDS", gt=0)

@@ -22,6 +22,7 @@ PLACEHOLDER_VALUES = {
     "JobsStateMachineArn": f"arn:aws:states:{REGION}:{ACCOUNT_ID}:stateMachine:{STATE_MACHINE_NAME}",
     "JobsStateMachineName": STATE_MACHINE_NAME,
     "OffersReaderFunctionArn": f"arn:aws:lambda:{REGION}:{ACCOUNT_ID}:function:offers-reader",
+    "CancelJobFunctionArn": f"arn:aws:lambda:{REGION}:{ACCOUNT_ID}:function:cancel-job",
     "LabelsTableName": "labels",
     "UsersTableName": "users",
     "UploadsBucketName": "stepgate-uploads",

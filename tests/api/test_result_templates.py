@@ -77,3 +77,21 @@ def test_an_unknown_user_is_a_404_problem():
     result = render_response(USER, "get", "default", {})
     assert result.status_override == 404
     assert json.loads(result.output)["status"] == 404
+
+
+def test_a_cancelled_recognition_is_410_job_cancelled():
+    # Given the tombstone a cancel leaves in the labels table
+    tombstone = {"Item": {"jobId": {"S": "job-1"}, "cancelledAt": {"S": "2026-11-22T07:50:00Z"},
+                          "purgeAt": {"N": str(NOW + 3600)}}}
+
+    # When the labels are read, the answer says why they will never exist
+    result = render_response(LABELS, "get", "default", tombstone)
+    assert result.status_override == 410
+    assert json.loads(result.output)["type"] == "urn:stepgate:problem:job-cancelled"
+
+
+def test_a_cancelled_create_user_job_leaves_a_404_job_cancelled_user():
+    tombstone = {"Item": {"pk": {"S": "USER#u-1"}, "jobId": {"S": "job-1"}, "cancelledAt": {"S": "2026-11-22T07:50:00Z"}}}
+    result = render_response(USER, "get", "default", tombstone)
+    assert result.status_override == 404
+    assert json.loads(result.output)["type"] == "urn:stepgate:problem:job-cancelled"

@@ -89,7 +89,7 @@ def test_a_plain_string_cause_is_the_detail_without_a_field():
                                  "status": 500, "detail": "DynamoDB said: no"}
 
 
-@pytest.mark.parametrize("status, slug, http_status", [("ABORTED", "job-aborted", 409),
+@pytest.mark.parametrize("status, slug, http_status", [("ABORTED", "job-cancelled", 409),
                                                        ("TIMED_OUT", "job-timed-out", 504)])
 def test_aborted_and_timed_out_carry_an_error(status, slug, http_status):
     result, document = status_of(describe(status, stopDate=1795334200))
@@ -118,3 +118,17 @@ def test_another_400_from_step_functions_is_an_integration_failure():
     result = render_response(PATH, "get", "400", {"__type": "AccessDeniedException", "message": "no"})
     assert result.status_override == 500
     assert json.loads(result.output)["type"] == "urn:stepgate:problem:integration-failure"
+
+
+def test_a_job_cancelled_before_storing_its_result_reads_as_aborted():
+    # Given an execution that ended in the ASL's Cancelled state (the tombstone beat StopExecution)
+    description = describe("FAILED", stopDate=1795334200, error="JobCancelled",
+                           cause="The job was cancelled before it could store its result.")
+
+    # When its status is read
+    result, document = status_of(description)
+
+    # Then it reads as the cancel it was: ABORTED with the job-cancelled problem, no result URL
+    assert result.status_override is None
+    assert document["status"] == "ABORTED" and "resultUrl" not in document
+    assert document["error"]["type"] == "urn:stepgate:problem:job-cancelled" and document["error"]["status"] == 409

@@ -90,3 +90,16 @@ def test_bad_filter_is_a_problem_naming_the_parameter(load_event, lambda_context
     assert response["statusCode"] == 400
     assert body["type"] == "urn:stepgate:problem:validation-error" and body["status"] == 400
     assert body["field"] == parameter and body["detail"].startswith(f"{parameter}: ")
+
+
+def test_a_cancelled_search_is_410_job_cancelled(load_event, lambda_context, offers_table):
+    # Given the tombstone a cancel leaves where the offers would go
+    boto3.client("dynamodb").put_item(TableName=TABLE, Item={
+        "jobId": {"S": JOB_ID}, "cancelledAt": {"S": "2026-11-22T08:00:00Z"}, "purgeAt": {"N": "2000000000"}})
+
+    # When the offers are read
+    response = handler(load_event("offers_reader"), lambda_context)
+
+    # Then nothing is served: 410 with the job-cancelled problem
+    assert response["statusCode"] == 410
+    assert problem(response)["type"] == "urn:stepgate:problem:job-cancelled"

@@ -10,7 +10,7 @@ from tests.infra.template_view import PLACEHOLDER, as_list, operations, sub_text
 
 # docs/ARCHITECTURE.md, "API placeholders".
 API_PLACEHOLDERS = {
-    "ApiRoleArn", "JobsStateMachineArn", "JobsStateMachineName", "OffersReaderFunctionArn",
+    "ApiRoleArn", "JobsStateMachineArn", "JobsStateMachineName", "OffersReaderFunctionArn", "CancelJobFunctionArn",
     "LabelsTableName", "UsersTableName", "UploadsBucketName", "RetryAfterSeconds",
 }
 PROSE_KEYS = {"description", "summary"}
@@ -87,8 +87,8 @@ def test_integration_role_is_confined_to_the_jobs_state_machine(resources, state
     assert by_action["states:StartExecution"]["Resource"] == {"Ref": sm_id}
     executions = by_action["states:DescribeExecution"]["Resource"]["Fn::Join"][1]
     assert executions[-3:] == [":execution:", {"Fn::GetAtt": [sm_id, "Name"]}, ":*"]
-    assert not any(a.startswith("states:") for a in by_action if a not in
-                   {"states:StartExecution", "states:DescribeExecution", "states:StopExecution"})
+    # Cancelling is the cancel_job Lambda's: the integration role cannot stop executions.
+    assert {a for a in by_action if a.startswith("states:")} == {"states:StartExecution", "states:DescribeExecution"}
 
 
 def test_api_key_is_required_on_every_method(api_spec):
@@ -128,10 +128,13 @@ def test_stage_logs_traces_and_measures(resources, context):
     assert settings["DataTraceEnabled"] is False
 
 
-def test_offers_reader_may_be_invoked_by_this_api_only(resources, api_body):
+def test_proxy_functions_may_be_invoked_by_this_api_only(resources, api_body):
     permissions = resources.of_type("AWS::Lambda::Permission")
     api_id, _ = resources.one("AWS::ApiGateway::RestApi")
-    assert permissions, "the offers reader has no invoke permission for API Gateway"
+    # One per aws_proxy operation: GET offers (offers_reader) and DELETE /jobs/{jobId} (cancel_job).
+    assert len(permissions) == 2, "every proxy function needs an invoke permission for API Gateway"
+    sources = [str(p["Properties"]["SourceArn"]["Fn::Join"][1][-1]) for p in permissions.values()]
+    assert any("/DELETE/jobs/*" in source for source in sources), sources
     for permission in permissions.values():
         props = permission["Properties"]
         assert props["Principal"] == "apigateway.amazonaws.com" and props["Action"] == "lambda:InvokeFunction"

@@ -32,6 +32,8 @@ def test_only_actions_without_resource_level_permissions_apply_to_every_resource
 def test_result_tables_expire_items_and_users_are_recoverable(resources):
     # Results are purged a grace period after they expire (410 meanwhile); failure records at expiry.
     ttl_attributes = {"OffersTable": "purgeAt", "LabelsTable": "purgeAt", "JobsTable": "expiresAt"}
+    # Users carry no purgeAt; only tombstones of cancelled create-user jobs do.
+    assert resources.props("UsersTable")["TimeToLiveSpecification"] == {"AttributeName": "purgeAt", "Enabled": True}
     for name in RESULT_TABLES:
         props = resources.props(name)
         assert props["TimeToLiveSpecification"] == {"AttributeName": ttl_attributes[name], "Enabled": True}

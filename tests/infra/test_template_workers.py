@@ -11,6 +11,8 @@ ENVIRONMENT = {
     "label_worker": {"RESULT_TTL_SECONDS"},
     "create_user": {"USERS_TABLE_NAME"},
     "offers_reader": {"OFFERS_TABLE_NAME"},
+    "cancel_job": {"JOBS_STATE_MACHINE_ARN", "OFFERS_TABLE_NAME", "LABELS_TABLE_NAME", "USERS_TABLE_NAME",
+                   "JOBS_TABLE_NAME", "CANCELLATION_RETENTION_SECONDS"},
 }
 COMMON = {"POWERTOOLS_SERVICE_NAME", "POWERTOOLS_METRICS_NAMESPACE", "LOG_LEVEL"}
 
@@ -71,6 +73,30 @@ def test_function_grants_match_what_each_function_does(resources):
 
     assert actions("search_worker") == set()
     assert actions("offers_reader") == {"dynamodb:GetItem"}
-    assert actions("create_user") <= {"dynamodb:PutItem", "dynamodb:ConditionCheckItem"}
+    # GetItem: the email's owner, or a cancelled job's tombstone, after a refused transaction.
+    assert actions("create_user") <= {"dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:ConditionCheckItem"}
     assert actions("label_worker") == {"rekognition:DetectLabels", "s3:GetObject"}
     assert actions("validate_job") <= {"s3:GetObject"}
+
+
+def test_the_cancel_function_may_only_describe_and_stop_jobs_executions_and_write_the_guarded_tables(
+        resources, state_machine):
+    # Given the cancel_job function's role
+    sm_id, _ = state_machine
+    name, props = functions_by_folder(resources)["cancel_job"]
+    role_id = props["Role"]["Fn::GetAtt"][0]
+    statements = [s for s in resources.statements_of_role(role_id)
+                  if not set(as_list(s["Action"])) <= {"xray:PutTraceSegments", "xray:PutTelemetryRecords",
+                                                       "logs:CreateLogStream", "logs:PutLogEvents"}]
+    by_action = {}
+    for statement in statements:
+        for action in as_list(statement["Action"]):
+            by_action.setdefault(action, []).extend(as_list(statement["Resource"]))
+
+    # Then it may describe/stop executions of the Jobs state machine only, and put items, nothing else
+    assert set(by_action) == {"states:DescribeExecution", "states:StopExecution", "dynamodb:PutItem"}
+    for action in ("states:DescribeExecution", "states:StopExecution"):
+        [executions] = by_action[action]
+        assert executions["Fn::Join"][1][-3:] == [":execution:", {"Fn::GetAtt": [sm_id, "Name"]}, ":*"]
+    tables = {r["Fn::GetAtt"][0] for r in by_action["dynamodb:PutItem"] if "Fn::GetAtt" in r}
+    assert tables == {"OffersTable", "LabelsTable", "UsersTable", "JobsTable"}

@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2] / "functions" / "stepgate_jobs"
-ADAPTERS = {"aws_clients", "s3_image_objects", "rekognition_labels", "dynamodb_users", "dynamodb_offers"}
+ADAPTERS = {"aws_clients", "s3_image_objects", "rekognition_labels", "dynamodb_users", "dynamodb_offers",
+            "dynamodb_cancellations", "sfn_executions"}
 DOMAIN_MODULES = sorted(path.stem for path in PACKAGE.glob("*.py") if path.stem not in ADAPTERS | {"__init__"})
 
 
@@ -30,4 +31,4 @@ def test_domain_module_does_not_import_aws_code(module):
 
 
 def test_the_domain_package_has_modules_to_check():
-    assert {"search", "validation", "labels", "users", "offers"} <= set(DOMAIN_MODULES)
+    assert {"search", "validation", "labels", "users", "offers", "cancellation"} <= set(DOMAIN_MODULES)

@@ -1,0 +1,34 @@
+"""Executions of the Jobs state machine, addressed by job id (the execution name)."""
+
+from __future__ import annotations
+
+import json
+
+from botocore.exceptions import ClientError
+
+from stepgate_jobs.aws_clients import aws_client
+from stepgate_jobs.cancellation import ExecutionSummary
+
+MISSING_EXECUTION = {"ExecutionDoesNotExist", "InvalidArn"}
+
+
+class StepFunctionsExecutions:
+    def __init__(self, state_machine_arn: str) -> None:
+        # arn:...:stateMachine:Jobs -> arn:...:execution:Jobs:<jobId>: never another state machine's execution.
+        self._execution_prefix = state_machine_arn.replace(":stateMachine:", ":execution:", 1) + ":"
+
+    def describe(self, job_id: str) -> ExecutionSummary | None:
+        try:
+            execution = aws_client("stepfunctions").describe_execution(executionArn=self._execution_prefix + job_id)
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in MISSING_EXECUTION:
+                return None
+            raise
+        try:
+            kind = json.loads(execution.get("input") or "{}").get("kind")
+        except (ValueError, AttributeError):
+            kind = None
+        return ExecutionSummary(status=execution["status"], kind=kind if isinstance(kind, str) else None)
+
+    def stop(self, job_id: str, error: str, cause: str) -> None:
+        aws_client("stepfunctions").stop_execution(executionArn=self._execution_prefix + job_id, error=error, cause=cause)

@@ -1,0 +1,46 @@
+"""StopExecution as Step Functions does it: ABORTED at once, with the caller's error and cause.
+
+moto drops StopExecution's `error`/`cause` and leaves the execution RUNNING until its interpreter
+thread notices the stop (after the task in flight returns: seconds for a busy Lambda). On AWS the
+stopped execution reads ABORTED as soon as StopExecution returns, and the API's cancel relies on it.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from moto.core.responses import ActionResult
+from moto.stepfunctions.parser.api import ExecutionStatus
+from moto.stepfunctions.parser.backend.execution import Execution
+from moto.stepfunctions.responses import StepFunctionResponse
+
+_ORIGINAL_STOP = Execution.stop
+_ORIGINAL_STOP_RESPONSE = StepFunctionResponse.stop_execution
+
+
+def _stop_now(self: Execution, stop_date: datetime.datetime, error: str | None, cause: str | None):
+    if self.exec_status == ExecutionStatus.RUNNING:
+        self.exec_status = ExecutionStatus.ABORTED
+        self.stop_date = stop_date
+        self.error = error or None
+        self.cause = cause or None
+    _ORIGINAL_STOP(self, stop_date=stop_date, error=error, cause=cause)
+
+
+def _stop_execution_response(self: StepFunctionResponse):
+    execution = self.stepfunction_backend.describe_execution(self._get_param("executionArn"))
+    if not isinstance(execution, Execution):  # moto's interpreter is off: its own stop
+        return _ORIGINAL_STOP_RESPONSE(self)
+    stop_date = datetime.datetime.now(tz=datetime.timezone.utc)
+    execution.stop(stop_date=stop_date, error=self._get_param("error"), cause=self._get_param("cause"))
+    return ActionResult({"stopDate": execution.stop_date})
+
+
+def install_synchronous_stop() -> None:
+    Execution.stop = _stop_now
+    StepFunctionResponse.stop_execution = _stop_execution_response
+
+
+def uninstall_synchronous_stop() -> None:
+    Execution.stop = _ORIGINAL_STOP
+    StepFunctionResponse.stop_execution = _ORIGINAL_STOP_RESPONSE

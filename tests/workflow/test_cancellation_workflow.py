@@ -1,0 +1,116 @@
+"""Cancelling jobs on the real Jobs state machine: nothing a cancelled job computes is ever stored or served."""
+
+import json
+import time
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from stepgate_jobs.cancellation import cancel_job
+from stepgate_jobs.dynamodb_cancellations import DynamoDBCancellationStore
+from stepgate_jobs.sfn_executions import StepFunctionsExecutions
+from stepgate_jobs.users import user_id_for_job
+
+
+def _in_days(days: float) -> str:
+    return (datetime.now(timezone.utc) + timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _search() -> dict:
+    return {"location": "JFK", "pickupAt": _in_days(1), "dropoffAt": _in_days(3)}
+
+
+def _cancel(jobs, job_id: str) -> dict:
+    """DELETE /jobs/{jobId} as API Gateway's proxy integration invokes the cancel function."""
+    event = {"resource": "/jobs/{jobId}", "path": f"/jobs/{job_id}", "httpMethod": "DELETE",
+             "pathParameters": {"jobId": job_id}, "headers": {}, "requestContext": {
+                 "stage": "v1", "requestId": f"cancel-{job_id}", "resourcePath": "/jobs/{jobId}",
+                 "httpMethod": "DELETE"}}
+    reply = jobs.client("lambda").invoke(FunctionName=jobs.stack.function("cancel_job").name,
+                                         Payload=json.dumps(event).encode())
+    return json.loads(reply["Payload"].read())
+
+
+def _cancel_while_a_worker_runs(jobs, job_id: str):
+    """The cancel function's code, called directly: the in-process runtime runs one handler at a time,
+    so invoking the cancel Lambda would wait for the busy worker."""
+    store = DynamoDBCancellationStore(*(jobs.stack.table_name(t) for t in
+                                        ("OffersTable", "LabelsTable", "UsersTable", "JobsTable")))
+    return cancel_job(job_id, StepFunctionsExecutions(jobs.state_machine_arn), store, int(time.time()),
+                      3600, f"cancel-{job_id}")
+
+
+def _wait_for_state(jobs, execution: str, state: str, timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while state not in jobs.entered_states(execution):
+        assert time.monotonic() < deadline, f"{state} never entered: {jobs.entered_states(execution)}"
+        time.sleep(0.02)
+
+
+def _item(jobs, table_prefix: str, key: dict) -> dict | None:
+    return jobs.client("dynamodb").get_item(TableName=jobs.stack.table_name(table_prefix), Key=key,
+                                            ConsistentRead=True).get("Item")
+
+
+def test_a_search_cancelled_mid_flight_is_aborted_and_never_stores_offers(jobs):
+    # Given a search whose worker is busy pricing (searchLatencyMs: 2 s)
+    execution = jobs.start("search", _search())
+    job_id = execution.rsplit(":", 1)[1]
+    _wait_for_state(jobs, execution, "SearchOffers")
+
+    # When it is cancelled
+    record = _cancel_while_a_worker_runs(jobs, job_id)
+
+    # Then the job reads ABORTED as soon as the cancel returns, with the cancel's error and cause
+    assert record.error == "JobCancelled" and record.kind == "search"
+    described = jobs.client("stepfunctions").describe_execution(executionArn=execution)
+    assert described["status"] == "ABORTED"
+    assert described["error"] == "JobCancelled" and described["cause"] == record.cause
+
+    # And after the worker's in-flight invocation has finished, no offers were stored: only the tombstone
+    time.sleep(2.5)
+    assert "SaveOffers" not in jobs.entered_states(execution)
+    tombstone = _item(jobs, "OffersTable", {"jobId": {"S": job_id}})
+    assert "cancelledAt" in tombstone and "offers" not in tombstone
+    record = _item(jobs, "JobsTable", {"jobId": {"S": job_id}})
+    assert record["status"]["S"] == "ABORTED" and record["error"]["S"] == "JobCancelled"
+
+    # And cancelling it again is a conflict
+    assert _cancel(jobs, job_id)["statusCode"] == 409
+
+
+def test_a_tombstone_written_before_the_result_stops_the_search_in_its_cancelled_state(jobs):
+    # Given a running search whose cancel has written its tombstone but not yet stopped the execution
+    execution = jobs.start("search", _search())
+    job_id = execution.rsplit(":", 1)[1]
+    jobs.client("dynamodb").put_item(TableName=jobs.stack.table_name("OffersTable"), Item={
+        "jobId": {"S": job_id}, "cancelledAt": {"S": "2026-11-22T08:00:00Z"}, "purgeAt": {"N": "2000000000"}})
+
+    # When the search finishes its work
+    result = jobs.wait(execution)
+
+    # Then its conditional write refuses to replace the tombstone and the job ends as cancelled
+    assert result["status"] == "FAILED" and result["error"] == "JobCancelled"
+    assert jobs.entered_states(execution)[-2:] == ["SaveOffers", "Cancelled"]
+    assert "offers" not in _item(jobs, "OffersTable", {"jobId": {"S": job_id}})
+
+
+def test_a_tombstoned_user_is_never_created_and_its_email_stays_free(jobs):
+    # Given a create-user job whose user slot already holds a cancel's tombstone
+    job_id = f"user-job-{time.monotonic_ns()}"
+    jobs.client("dynamodb").put_item(TableName=jobs.stack.table_name("UsersTable"), Item={
+        "pk": {"S": f"USER#{user_id_for_job(job_id)}"}, "jobId": {"S": job_id},
+        "cancelledAt": {"S": "2026-11-22T08:00:00Z"}, "purgeAt": {"N": "2000000000"}})
+
+    # When the job runs
+    result = jobs.run("user", {"name": "Grace", "email": "grace@example.com"}, name=job_id)
+
+    # Then it ends as cancelled (not UserAlreadyExists), without writing the user or claiming the email
+    assert result["status"] == "FAILED" and result["error"] == "JobCancelled", result
+    assert jobs.entered_states(result["executionArn"])[-2:] == ["CreateUser", "Cancelled"]
+    assert _item(jobs, "UsersTable", {"pk": {"S": "EMAIL#grace@example.com"}}) is None
+
+
+@pytest.mark.parametrize("job_id", ["never-started", "bad:id"])
+def test_cancelling_an_unknown_job_is_a_404(jobs, job_id):
+    assert _cancel(jobs, job_id)["statusCode"] == 404
