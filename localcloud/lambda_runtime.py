@@ -38,6 +38,8 @@ LOCAL_BASE_ENVIRONMENT = {
     "AWS_ACCESS_KEY_ID": "local",
     "AWS_SECRET_ACCESS_KEY": "local",
     "AWS_SESSION_TOKEN": "local",
+    # Job callbacks may go to http://127.0.0.1 locally (receivers in tests, `make run`); AWS accepts https only.
+    "STEPGATE_ALLOW_LOOPBACK_CALLBACKS": "true",
 }
 
 

@@ -47,7 +47,7 @@ def acknowledge_nag_findings(stack: "StepgateStack") -> None:
 
     # --- workers ---
     for fn in (workers.validate_job, workers.search_worker, workers.label_worker, workers.create_user,
-               workers.offers_reader, workers.cancel_job):
+               workers.offers_reader, workers.cancel_job, workers.deliver_callback):
         _ack(fn, f"{PACK}-L1",
              "Pinned to Python 3.13 on purpose: the AWS Powertools layer is resolved from "
              "/aws/service/powertools/python/x86_64/python3.13/latest (docs/ARCHITECTURE.md); move both together.")
@@ -63,6 +63,10 @@ def acknowledge_nag_findings(stack: "StepgateStack") -> None:
     _ack(_default_policy(workers.cancel_job.role), JOBS_EXECUTIONS,
          "DescribeExecution/StopExecution on executions of the Jobs state machine only; the wildcard is the "
          "execution name, i.e. the job id the client asks to cancel.")
+
+    _ack(workers.callback_secret, f"{PACK}-SMG4",
+         "The callback signing secret is shared with every webhook receiver; an automatic rotation would break "
+         "their verification. Rotate by hand (docs: README, callbacks) while receivers accept both signatures.")
 
     # --- workflow ---
     _ack(_default_policy(workflow.state_machine.role), ANY_RESOURCE,

@@ -13,6 +13,7 @@ from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_ssm as ssm
 from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
@@ -28,7 +29,7 @@ ASSET_EXCLUDES = ["tests", "**/tests", "**/__pycache__", "**/*.pyc", ".pytest_ca
 
 
 class Workers(Construct):
-    """validate_job, search_worker, label_worker, create_user and offers_reader."""
+    """validate_job, search_worker, label_worker, create_user, deliver_callback, offers_reader (+ cancel_job)."""
 
     def __init__(self, scope: Construct, construct_id: str, *, settings: Settings, storage: Storage) -> None:
         super().__init__(scope, construct_id)
@@ -89,6 +90,24 @@ class Workers(Construct):
         )
         storage.offers_table.grant(self.offers_reader, "dynamodb:GetItem")
 
+        # Standard Webhooks signing key: 32 base64-alphabet characters (24 bytes); receivers use `whsec_<value>`.
+        self.callback_secret = secretsmanager.Secret(
+            self,
+            "CallbackSigningSecret",
+            description="Stepgate: signing secret of job callbacks (Standard Webhooks); receivers use whsec_<value>",
+            generate_secret_string=secretsmanager.SecretStringGenerator(
+                password_length=32, exclude_punctuation=True, include_space=False
+            ),
+        )
+        self.deliver_callback = self._function(
+            "deliver_callback",
+            description="Stepgate: POSTs a job's signed terminal event to its callbackUrl",
+            environment={"CALLBACK_SECRET_ARN": self.callback_secret.secret_arn, "API_STAGE_NAME": settings.stage_name},
+            # One attempt: a 5 s HTTP timeout plus signing; the workflow retries with backoff.
+            timeout=Duration.seconds(15),
+        )
+        self.callback_secret.grant_read(self.deliver_callback)
+
     def add_cancel_job(self, state_machine: sfn.StateMachine, storage: Storage, execution_arns: str) -> None:
         """DELETE /jobs/{jobId}; built after the workflow because it addresses the Jobs state machine."""
         settings = self._settings
@@ -124,6 +143,7 @@ class Workers(Construct):
             "SearchWorkerFunctionArn": self.search_worker,
             "LabelWorkerFunctionArn": self.label_worker,
             "CreateUserFunctionArn": self.create_user,
+            "DeliverCallbackFunctionArn": self.deliver_callback,
         }
 
     def _function(

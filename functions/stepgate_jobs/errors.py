@@ -37,3 +37,7 @@ class RekognitionThrottled(JobError):
 
 class JobCancelled(JobError):
     """The job was cancelled: its result slot holds a tombstone, so no result may be written."""
+
+
+class CallbackNotDelivered(JobError):
+    """The receiver did not acknowledge the callback (non-2xx or unreachable); transient, so retried."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from stepgate_jobs.callbacks import validate_callback_url
 from stepgate_jobs.errors import ValidationError
 from stepgate_jobs.payloads import JobPayload
 from stepgate_jobs.settings import ValidationSettings
@@ -10,6 +11,9 @@ from stepgate_jobs.validation import ImageObjects, validate_recognition, validat
 
 
 def validate_job(job: JobPayload, settings: ValidationSettings, objects: ImageObjects) -> dict:
+    if "callbackUrl" in job.request:
+        # First: a failure callback is only ever sent to a URL that passed this check.
+        validate_callback_url(job.request["callbackUrl"], settings.allow_loopback_callbacks)
     if job.kind == "search":
         submitted_at = parse_aware_datetime(job.submitted_at)
         if submitted_at is None:

@@ -69,3 +69,17 @@ def parse_payload(model: type[Payload], event: Any) -> Payload:
         first = error.errors()[0]
         field = ".".join(str(part) for part in first["loc"]) or "payload"
         raise ValidationError(field, first["msg"].lower()) from None
+
+
+class DeliverCallbackTask(TaskPayload):
+    """NotifySuccess / NotifyFailure: the job's terminal state and where to report it."""
+
+    kind: str
+    status: Literal["SUCCEEDED", "FAILED"]
+    callback_url: str = Field(alias="callbackUrl")
+    finished_at: str = Field(alias="finishedAt")
+    result: dict[str, Any] | None = None
+    error: str | None = None
+    cause: str | None = None
+    attempt: int = Field(ge=0)
+    max_attempts: int = Field(alias="maxAttempts", ge=1)

@@ -29,7 +29,12 @@ class EnvironmentSettings(BaseModel):
             raise ConfigurationError(f"{cls.__name__}: {problems}") from None
 
 
-class ValidationSettings(EnvironmentSettings):
+class CallbackUrlSettings(EnvironmentSettings):
+    # Set only by the local cloud's Lambda runtime: callbacks to http://127.0.0.1 (never in AWS).
+    allow_loopback_callbacks: bool = Field(alias="STEPGATE_ALLOW_LOOPBACK_CALLBACKS", default=False)
+
+
+class ValidationSettings(CallbackUrlSettings):
     uploads_bucket_name: str = Field(alias="UPLOADS_BUCKET_NAME", min_length=1)
     max_image_bytes: int = Field(alias="MAX_IMAGE_BYTES", default=REKOGNITION_S3_IMAGE_LIMIT, gt=0)
 
@@ -58,3 +63,8 @@ class CancelJobSettings(EnvironmentSettings):
     jobs_table_name: str = Field(alias="JOBS_TABLE_NAME", min_length=1)
     # How long tombstones and the cancellation record are kept (result TTL + the expired-result grace).
     cancellation_retention_seconds: int = Field(alias="CANCELLATION_RETENTION_SECONDS", gt=0)
+
+
+class DeliverCallbackSettings(CallbackUrlSettings):
+    callback_secret_arn: str = Field(alias="CALLBACK_SECRET_ARN", min_length=1)
+    api_stage_name: str = Field(alias="API_STAGE_NAME", min_length=1)

@@ -132,3 +132,18 @@ def test_an_unsupported_integration_fails_at_build_time():
     body["paths"]["/users"]["post"]["x-amazon-apigateway-integration"] = {"type": "http", "uri": "https://x"}
     with pytest.raises(GatewayBuildError, match=r"POST /users: integration type 'http'"):
         build_gateway(body, "http://127.0.0.1:1", set(), "v1", REGION, ACCOUNT_ID)
+
+
+@pytest.mark.parametrize("callback_url, accepted", [
+    ("https://hooks.example.com/stepgate", True),
+    ("http://127.0.0.1:8765/hook", True),  # passes the schema; in AWS validate_job refuses it
+    ("http://hooks.example.com/stepgate", False),
+    ("https://user@hooks.example.com/", False),
+    ("https://hooks.example.com/" + "x" * 2048, False),
+])
+def test_a_callback_url_must_be_https_or_local_loopback(call, callback_url, accepted):
+    response = call("POST", "/users", json={"name": "Ann", "email": "ann@example.com", "callbackUrl": callback_url})
+    if accepted:
+        assert response.status_code == 202, response.get_data(as_text=True)
+    else:
+        assert "callbackUrl" in problem(response, 400)["detail"]

@@ -11,6 +11,7 @@ ENVIRONMENT = {
     "label_worker": {"RESULT_TTL_SECONDS"},
     "create_user": {"USERS_TABLE_NAME"},
     "offers_reader": {"OFFERS_TABLE_NAME"},
+    "deliver_callback": {"CALLBACK_SECRET_ARN", "API_STAGE_NAME"},
     "cancel_job": {"JOBS_STATE_MACHINE_ARN", "OFFERS_TABLE_NAME", "LABELS_TABLE_NAME", "USERS_TABLE_NAME",
                    "JOBS_TABLE_NAME", "CANCELLATION_RETENTION_SECONDS"},
 }
@@ -100,3 +101,18 @@ def test_the_cancel_function_may_only_describe_and_stop_jobs_executions_and_writ
         assert executions["Fn::Join"][1][-3:] == [":execution:", {"Fn::GetAtt": [sm_id, "Name"]}, ":*"]
     tables = {r["Fn::GetAtt"][0] for r in by_action["dynamodb:PutItem"] if "Fn::GetAtt" in r}
     assert tables == {"OffersTable", "LabelsTable", "UsersTable", "JobsTable"}
+
+
+def test_the_callback_function_may_read_only_its_signing_secret(resources):
+    # Given the deliver_callback function's role
+    _, props = functions_by_folder(resources)["deliver_callback"]
+    statements = resources.statements_of_role(props["Role"]["Fn::GetAtt"][0])
+    secret_id, secret = resources.one("AWS::SecretsManager::Secret")
+
+    # Then its only non-logging, non-tracing grant is reading that one secret, which the stack generates
+    grants = [s for s in statements if not all(a.startswith(("xray:", "logs:")) for a in as_list(s["Action"]))]
+    assert [set(as_list(s["Action"])) for s in grants] == [{"secretsmanager:GetSecretValue",
+                                                            "secretsmanager:DescribeSecret"}]
+    assert grants[0]["Resource"] == {"Ref": secret_id}
+    assert props["Environment"]["Variables"]["CALLBACK_SECRET_ARN"] == {"Ref": secret_id}
+    assert secret["Properties"]["GenerateSecretString"]["ExcludePunctuation"] is True

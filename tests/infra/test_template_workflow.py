@@ -10,6 +10,7 @@ from tests.infra.template_view import PLACEHOLDER, as_list
 # docs/ARCHITECTURE.md, "Workflow substitutions".
 SUBSTITUTION_KEYS = {
     "ValidateJobFunctionArn", "SearchWorkerFunctionArn", "LabelWorkerFunctionArn", "CreateUserFunctionArn",
+    "DeliverCallbackFunctionArn",
     "OffersTableName", "LabelsTableName", "JobsTableName", "ResultTtlSeconds", "ExpiredResultGraceSeconds",
 }
 
@@ -115,3 +116,17 @@ def test_role_invokes_exactly_the_substituted_functions_and_writes_exactly_the_s
     tables = {v["Ref"] for k, v in substitutions.items() if k.endswith("TableName")}
     assert written == tables
     assert not any(re.match(r"dynamodb:(?!PutItem$)", a) for s in statements for a in as_list(s["Action"]))
+
+
+def test_callback_tasks_get_one_more_attempt_than_their_retries(asl):
+    # The delivery Lambda returns (instead of raising) its failure on attempt `maxAttempts`, so the job never
+    # fails for its callback: the payload's maxAttempts must be the Retry's MaxAttempts + 1.
+    for name in ("NotifySuccess", "NotifyFailure"):
+        state = asl["States"][name]
+        [retrier] = [r for r in state["Retry"] if r["ErrorEquals"] == ["CallbackNotDelivered"]]
+        assert state["Parameters"]["Payload"]["maxAttempts"] == retrier["MaxAttempts"] + 1
+        # Bounded: the waits between attempts add up to at most a minute.
+        waits = [min(retrier["IntervalSeconds"] * retrier["BackoffRate"] ** n, retrier.get("MaxDelaySeconds", 1e9))
+                 for n in range(retrier["MaxAttempts"])]
+        assert sum(waits) <= 60
+        assert state["Catch"][-1]["ErrorEquals"] == ["States.ALL"]

@@ -7,7 +7,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2] / "functions" / "stepgate_jobs"
 ADAPTERS = {"aws_clients", "s3_image_objects", "rekognition_labels", "dynamodb_users", "dynamodb_offers",
-            "dynamodb_cancellations", "sfn_executions"}
+            "dynamodb_cancellations", "sfn_executions", "secretsmanager_secrets", "http_callbacks"}
 DOMAIN_MODULES = sorted(path.stem for path in PACKAGE.glob("*.py") if path.stem not in ADAPTERS | {"__init__"})
 
 

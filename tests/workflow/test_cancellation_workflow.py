@@ -57,6 +57,7 @@ def test_a_search_cancelled_mid_flight_is_aborted_and_never_stores_offers(jobs):
     execution = jobs.start("search", _search())
     job_id = execution.rsplit(":", 1)[1]
     _wait_for_state(jobs, execution, "SearchOffers")
+    time.sleep(0.3)  # past the in-process runtime's environment switch: it is process-wide
 
     # When it is cancelled
     record = _cancel_while_a_worker_runs(jobs, job_id)
@@ -80,13 +81,14 @@ def test_a_search_cancelled_mid_flight_is_aborted_and_never_stores_offers(jobs):
 
 
 def test_a_tombstone_written_before_the_result_stops_the_search_in_its_cancelled_state(jobs):
-    # Given a running search whose cancel has written its tombstone but not yet stopped the execution
-    execution = jobs.start("search", _search())
-    job_id = execution.rsplit(":", 1)[1]
+    # Given a search whose cancel has written its tombstone but not yet stopped the execution
+    # (written before the start: the in-process runtime switches the process-wide environment while it runs)
+    job_id = f"search-{time.monotonic_ns()}"
     jobs.client("dynamodb").put_item(TableName=jobs.stack.table_name("OffersTable"), Item={
         "jobId": {"S": job_id}, "cancelledAt": {"S": "2026-11-22T08:00:00Z"}, "purgeAt": {"N": "2000000000"}})
 
-    # When the search finishes its work
+    # When the search runs and finishes its work
+    execution = jobs.start("search", _search(), name=job_id)
     result = jobs.wait(execution)
 
     # Then its conditional write refuses to replace the tombstone and the job ends as cancelled

@@ -1,0 +1,109 @@
+"""Job callbacks: the terminal event a job POSTs to its `callbackUrl`, and the delivery outcome.
+
+The workflow retries a delivery with backoff (ASL Retry on CallbackNotDelivered) and gives the task
+its attempt number; on the last attempt a failure is returned as an outcome instead of raised, so
+the job's own status is never changed by its callback.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import urllib.parse
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from stepgate_jobs.errors import CallbackNotDelivered, ValidationError
+
+MAX_CALLBACK_URL_LENGTH = 2048
+LOOPBACK_HOST = "127.0.0.1"
+
+
+@dataclass(frozen=True)
+class CallbackOutcome:
+    status: str  # "delivered" | "failed"
+    attempts: int
+    last_http_status: int | None
+
+    def to_dict(self) -> dict:
+        return {"status": self.status, "attempts": self.attempts, "lastHttpStatus": self.last_http_status}
+
+
+class WebhookSender(Protocol):
+    def post(self, url: str, body: bytes, headers: dict[str, str]) -> int | None:
+        """The HTTP status the receiver answered, or None when it could not be reached."""
+
+
+def validate_callback_url(url: Any, allow_loopback: bool) -> str:
+    """An https URL to a public host (or, in the local cloud, http://127.0.0.1)."""
+    if not isinstance(url, str) or len(url) > MAX_CALLBACK_URL_LENGTH:
+        raise ValidationError("callbackUrl", f"must be a URL of at most {MAX_CALLBACK_URL_LENGTH} characters")
+    parts = urllib.parse.urlsplit(url)
+    if parts.username is not None or parts.password is not None:
+        raise ValidationError("callbackUrl", "must not carry credentials")
+    loopback = allow_loopback and parts.scheme == "http" and parts.hostname == LOOPBACK_HOST
+    if not loopback and (parts.scheme != "https" or not parts.hostname):
+        raise ValidationError("callbackUrl", "must be an https URL")
+    if not loopback and _is_private_address(parts.hostname):
+        raise ValidationError("callbackUrl", "must not address a private, loopback or link-local network")
+    return url
+
+
+def _is_private_address(host: str) -> bool:
+    try:
+        address = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return host.lower() == "localhost" or host.lower().endswith(".localhost")
+    return not address.is_global
+
+
+def callback_event(job_id: str, kind: str, status: str, finished_at: str, stage: str,
+                   result: dict | None = None, error: str | None = None, cause: str | None = None) -> dict:
+    """{jobId, kind, status, resultUrl | error, finishedAt}; URLs are relative to the API's origin."""
+    event: dict[str, Any] = {"jobId": job_id, "kind": kind, "status": status}
+    if status == "SUCCEEDED":
+        event["resultUrl"] = result_url(stage, kind, job_id, result or {})
+    else:
+        event["error"] = job_error(error, cause)
+    event["finishedAt"] = finished_at
+    return event
+
+
+def result_url(stage: str, kind: str, job_id: str, result: dict) -> str:
+    if kind == "search":
+        return f"/{stage}/searches/{job_id}/offers"
+    if kind == "recognition":
+        return f"/{stage}/recognitions/{job_id}/labels"
+    return f"/{stage}/users/{urllib.parse.quote(str(result.get('userId', '')), safe='')}"
+
+
+def job_error(error: str | None, cause: str | None) -> dict:
+    """The failure as the status document shows it: a problem named after the workflow's error."""
+    name = error or "JobFailed"
+    detail = cause or "The job failed."
+    try:
+        parsed = json.loads(detail)
+        if isinstance(parsed, dict) and isinstance(parsed.get("errorMessage"), str):
+            detail = parsed["errorMessage"]
+    except ValueError:
+        pass
+    slug = "job-failed" if "." in name else "".join(f"-{c.lower()}" if c.isupper() else c for c in name).lstrip("-")
+    return {"type": f"urn:stepgate:problem:{slug}", "title": name, "detail": detail}
+
+
+def deliver_callback(url: str, message_id: str, event: dict, secret: str, sender: WebhookSender,
+                     sign, attempt: int, max_attempts: int, allow_loopback: bool) -> CallbackOutcome:
+    """POST the signed event once; raise CallbackNotDelivered to be retried while attempts remain."""
+    try:
+        validate_callback_url(url, allow_loopback)
+    except ValidationError:
+        return CallbackOutcome("failed", 0, None)  # never contacted: the job's own validation names the URL
+    body = json.dumps(event, separators=(",", ":")).encode()
+    status = sender.post(url, body, sign(secret, message_id, body))
+    attempts = attempt + 1
+    if status is not None and 200 <= status < 300:
+        return CallbackOutcome("delivered", attempts, status)
+    if attempts < max_attempts:
+        raise CallbackNotDelivered(f"attempt {attempts} of {max_attempts}: "
+                                   + (f"HTTP {status}" if status is not None else "receiver unreachable"))
+    return CallbackOutcome("failed", attempts, status)
