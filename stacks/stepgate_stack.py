@@ -29,5 +29,7 @@ class StepgateStack(Stack):
                   description="The key's value: aws apigateway get-api-key --include-value --api-key <ApiKeyId>")
         CfnOutput(self, "JobsStateMachineArn", value=self.workflow.state_machine.state_machine_arn)
         CfnOutput(self, "UploadsBucketName", value=self.storage.uploads_bucket.bucket_name)
+        CfnOutput(self, "CallbackSigningSecretArn", value=self.workers.callback_secret.secret_arn,
+                  description="Webhook receivers verify with whsec_<value>: aws secretsmanager get-secret-value --secret-id <arn>")
 
         acknowledge_nag_findings(self)
