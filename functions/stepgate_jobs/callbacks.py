@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import re
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -87,12 +89,17 @@ def job_error(error: str | None, cause: str | None) -> dict:
             detail = parsed["errorMessage"]
     except ValueError:
         pass
-    slug = "job-failed" if "." in name else "".join(f"-{c.lower()}" if c.isupper() else c for c in name).lstrip("-")
+    # The status template's rule: the workflow's own PascalCase errors in kebab case; States.*/Lambda.* are job-failed.
+    slug = re.sub(r"([a-z0-9])([A-Z])", r"\1-\2", name).lower() if re.fullmatch(r"[A-Z][A-Za-z0-9]*", name) \
+        else "job-failed"
     return {"type": f"urn:stepgate:problem:{slug}", "title": name, "detail": detail}
 
 
+SignFunction = Callable[[str, str, bytes], dict[str, str]]  # (secret, message id, body) -> headers
+
+
 def deliver_callback(url: str, message_id: str, event: dict, secret: str, sender: WebhookSender,
-                     sign, attempt: int, max_attempts: int, allow_loopback: bool) -> CallbackOutcome:
+                     sign: SignFunction, attempt: int, max_attempts: int, allow_loopback: bool) -> CallbackOutcome:
     """POST the signed event once; raise CallbackNotDelivered to be retried while attempts remain."""
     try:
         validate_callback_url(url, allow_loopback)

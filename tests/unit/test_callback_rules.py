@@ -98,3 +98,10 @@ def test_an_unacceptable_url_is_never_contacted():
     assert _deliver(sender, attempt=0, url="https://10.0.0.1/x").to_dict() == {
         "status": "failed", "attempts": 0, "lastHttpStatus": None}
     assert sender.sent == []
+
+
+@pytest.mark.parametrize("error, slug", [("UserAlreadyExists", "user-already-exists"), ("States.Timeout", "job-failed"),
+                                         ("Lambda.Unknown", "job-failed"), (None, "job-failed")])
+def test_failure_events_name_errors_as_the_status_document_does(error, slug):
+    event = callback_event("j-1", "user", "FAILED", "2026-11-22T08:00:00Z", "v1", error=error, cause="boom")
+    assert event["error"]["type"] == f"urn:stepgate:problem:{slug}" and event["error"]["detail"] == "boom"
