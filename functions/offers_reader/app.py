@@ -36,6 +36,7 @@ def handler(event: APIGatewayProxyEvent, context: LambdaContext) -> dict:
         metrics.add_metric(name="OffersNotFound", unit=MetricUnit.Count, value=1)
         return problem_response(404, "not-found", "Offers not found", str(error))
     except OffersCancelled as error:
+        metrics.add_metric(name="OffersCancelled", unit=MetricUnit.Count, value=1)
         return problem_response(410, "job-cancelled", "Job cancelled", str(error))
     except OffersExpired as error:
         metrics.add_metric(name="OffersExpired", unit=MetricUnit.Count, value=1)
