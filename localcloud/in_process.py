@@ -29,6 +29,10 @@ from localcloud.sfn_mock_config import (
     register_state_machines,
     uninstall_mock_config_support,
 )
+from localcloud.dynamodb_transactions import (
+    install_transaction_without_table_copies,
+    uninstall_transaction_without_table_copies,
+)
 from localcloud.sfn_caches import install_interpreter_caches, uninstall_interpreter_caches
 from localcloud.sfn_stop import install_synchronous_stop, uninstall_synchronous_stop
 from localcloud.sfn_timing import install_wait_time_scale, uninstall_wait_time_scale
@@ -102,6 +106,7 @@ def local_jobs(assembly: Assembly, wait_time_scale: float = 0.0,
         install_wait_time_scale(wait_time_scale)
         install_mock_config_support()
         install_interpreter_caches()
+        install_transaction_without_table_copies()
         install_synchronous_stop()
         install_local_rekognition()
         try:
@@ -115,6 +120,7 @@ def local_jobs(assembly: Assembly, wait_time_scale: float = 0.0,
             yield LocalJobs(stack, hook)
         finally:
             uninstall_synchronous_stop()
+            uninstall_transaction_without_table_copies()
             uninstall_interpreter_caches()
             uninstall_mock_config_support()
             uninstall_wait_time_scale()

@@ -30,6 +30,7 @@ from localcloud.lambda_runtime import FunctionSpec, Invocation
 from localcloud.lambda_workers import WorkerPoolRuntime
 from localcloud.provision import ProvisionedStack, Provisioner
 from localcloud.sfn_mock_config import install_mock_config_support, register_state_machines
+from localcloud.dynamodb_transactions import install_transaction_without_table_copies
 from localcloud.sfn_caches import install_interpreter_caches
 from localcloud.sfn_stop import install_synchronous_stop
 from localcloud.sfn_timing import install_wait_time_scale, scale_from_environment
@@ -97,6 +98,7 @@ class LocalCloud:
         install_mock_config_support()
         install_wait_time_scale(self.settings.wait_time_scale)
         install_interpreter_caches()
+        install_transaction_without_table_copies()
         install_synchronous_stop()
 
         from moto.server import ThreadedMotoServer

@@ -17,12 +17,14 @@ import sys
 from moto.core.models import botocore_stubber
 from moto.settings import moto_server_port
 from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
+from moto.stepfunctions.parser.asl.component.common.path import result_path
 from moto.stepfunctions.parser.asl.utils import boto_client, json_path
 from moto.stepfunctions.parser.backend import execution_worker
 
 _ORIGINAL_ENTRYPOINT = execution_worker.ExecutionWorker._get_evaluation_entrypoint
 _ORIGINAL_CLIENT_FOR = boto_client.boto_client_for
 _ORIGINAL_JSON_PATH_PARSE = json_path.parse
+_ORIGINAL_RESULT_PATH_PARSE = result_path.parse
 
 
 @functools.lru_cache(maxsize=64)
@@ -49,6 +51,11 @@ def _parsed_json_path(path: str):
     return _ORIGINAL_JSON_PATH_PARSE(path)
 
 
+@functools.lru_cache(maxsize=1024)
+def _parsed_result_path(path: str):
+    return _ORIGINAL_RESULT_PATH_PARSE(path)
+
+
 def _rebind_client_factory(factory) -> None:
     """Modules imported the function by name; point each of them at `factory`."""
     for name, module in list(sys.modules.items()):
@@ -61,6 +68,7 @@ def install_interpreter_caches() -> None:
     _client.cache_clear()  # clients made for an earlier mock must not leak into this one
     _rebind_client_factory(_cached_client_for)
     json_path.parse = _parsed_json_path
+    result_path.parse = _parsed_result_path
 
 
 def uninstall_interpreter_caches() -> None:
@@ -68,3 +76,4 @@ def uninstall_interpreter_caches() -> None:
     _rebind_client_factory(_ORIGINAL_CLIENT_FOR)
     _client.cache_clear()
     json_path.parse = _ORIGINAL_JSON_PATH_PARSE
+    result_path.parse = _ORIGINAL_RESULT_PATH_PARSE
