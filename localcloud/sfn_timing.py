@@ -34,8 +34,14 @@ def install_wait_time_scale(scale: float) -> None:
     scaled_time.sleep = lambda seconds: real_time.sleep(max(0.0, seconds * scale))
     retrier_decl.time = scaled_time
 
+    # moto's own loop rounds the time waited down to whole seconds, so a fractional wait never ends.
     def _scaled_wait_interval(self, env, wait_seconds):
-        return _ORIGINAL_WAIT_INTERVAL(self, env, wait_seconds * scale)
+        deadline = real_time.monotonic() + wait_seconds * scale
+        while env.is_running():
+            remaining = deadline - real_time.monotonic()
+            if remaining <= 0:
+                return
+            env.program_state_event.wait(remaining)  # set when the execution is stopped
 
     wait_function.WaitFunction._wait_interval = _scaled_wait_interval
 
