@@ -13,6 +13,7 @@ import json
 import logging
 import os
 import secrets
+import socket
 import threading
 import time
 import urllib.request
@@ -88,6 +89,8 @@ class LocalCloud:
         )
 
     def start(self) -> None:
+        _ensure_free(self.settings.host, self.settings.api_port, "PORT")
+        _ensure_free(self.settings.host, self.settings.aws_port, "AWS_PORT")
         # Checked before anything listens: an unservable template fails here, not at request time.
         from localcloud.gateway import build_gateway
         from localcloud.rekognition import install_into_moto
@@ -176,6 +179,16 @@ class LocalCloud:
             f"  aws --endpoint-url {self.aws_endpoint} stepfunctions list-executions --state-machine-arn {jobs_arn}",
             "",
         ])
+
+
+def _ensure_free(host: str, port: int, variable: str) -> None:
+    """moto's threaded server hangs on a busy port; say so instead, with the way out."""
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            raise OSError(f"{host}:{port} is already in use; set {variable} to another port") from None
 
 
 def _iso_in(days: int) -> str:
