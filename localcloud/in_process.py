@@ -21,21 +21,10 @@ from moto.core import DEFAULT_ACCOUNT_ID
 
 from localcloud.assembly import Assembly
 from localcloud.lambda_runtime import InProcessRuntime
+from localcloud.moto_behaviour import install_local_behaviour, uninstall_local_behaviour
 from localcloud.moto_lambda_hook import LambdaHook, install, uninstall
-from localcloud.rekognition import install_into_moto as install_local_rekognition
 from localcloud.provision import ProvisionedStack, Provisioner
-from localcloud.sfn_mock_config import (
-    install_mock_config_support,
-    register_state_machines,
-    uninstall_mock_config_support,
-)
-from localcloud.dynamodb_transactions import (
-    install_transaction_without_table_copies,
-    uninstall_transaction_without_table_copies,
-)
-from localcloud.sfn_caches import install_interpreter_caches, uninstall_interpreter_caches
-from localcloud.sfn_stop import install_synchronous_stop, uninstall_synchronous_stop
-from localcloud.sfn_timing import install_wait_time_scale, uninstall_wait_time_scale
+from localcloud.sfn_mock_config import register_state_machines
 
 REGION = "us-east-1"
 TERMINAL = {"SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"}
@@ -103,12 +92,7 @@ def local_jobs(assembly: Assembly, wait_time_scale: float = 0.0,
     """Provision `assembly` into a fresh in-process moto and yield a handle on its jobs."""
     with mock_aws(config=MOTO_CONFIG):
         hook = install(InProcessRuntime(extra_environment))
-        install_wait_time_scale(wait_time_scale)
-        install_mock_config_support()
-        install_interpreter_caches()
-        install_transaction_without_table_copies()
-        install_synchronous_stop()
-        install_local_rekognition()
+        install_local_behaviour(wait_time_scale)
         try:
             stack = Provisioner(
                 assembly, lambda service: boto3.client(service, region_name=REGION),
@@ -119,9 +103,5 @@ def local_jobs(assembly: Assembly, wait_time_scale: float = 0.0,
             register_state_machines(stack.state_machines)
             yield LocalJobs(stack, hook)
         finally:
-            uninstall_synchronous_stop()
-            uninstall_transaction_without_table_copies()
-            uninstall_interpreter_caches()
-            uninstall_mock_config_support()
-            uninstall_wait_time_scale()
+            uninstall_local_behaviour()
             uninstall()

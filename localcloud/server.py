@@ -30,11 +30,9 @@ from localcloud.execution_log import ExecutionLog
 from localcloud.lambda_runtime import FunctionSpec, Invocation
 from localcloud.lambda_workers import WorkerPoolRuntime
 from localcloud.provision import ProvisionedStack, Provisioner
-from localcloud.sfn_mock_config import install_mock_config_support, register_state_machines
-from localcloud.dynamodb_transactions import install_transaction_without_table_copies
-from localcloud.sfn_caches import install_interpreter_caches
-from localcloud.sfn_stop import install_synchronous_stop
-from localcloud.sfn_timing import install_wait_time_scale, scale_from_environment
+from localcloud.moto_behaviour import install_local_behaviour
+from localcloud.sfn_mock_config import register_state_machines
+from localcloud.sfn_timing import scale_from_environment
 from localcloud.ttl_sweeper import TtlSweeper
 
 log = logging.getLogger("localcloud")
@@ -93,16 +91,10 @@ class LocalCloud:
         _ensure_free(self.settings.host, self.settings.aws_port, "AWS_PORT")
         # Checked before anything listens: an unservable template fails here, not at request time.
         from localcloud.gateway import build_gateway
-        from localcloud.rekognition import install_into_moto
 
         # moto's interpreter calls Lambda/DynamoDB tasks back on localhost:$MOTO_PORT.
         os.environ["MOTO_PORT"] = str(self.settings.aws_port)
-        install_into_moto()
-        install_mock_config_support()
-        install_wait_time_scale(self.settings.wait_time_scale)
-        install_interpreter_caches()
-        install_transaction_without_table_copies()
-        install_synchronous_stop()
+        install_local_behaviour(self.settings.wait_time_scale)
 
         from moto.server import ThreadedMotoServer
         from localcloud.moto_lambda_hook import install

@@ -1,0 +1,34 @@
+"""Every change the local cloud makes to moto's behaviour, installed and removed as one set.
+
+The local cloud server and the in-process workflow harness must run the same moto, so
+both call these two functions instead of keeping their own lists.
+"""
+
+from __future__ import annotations
+
+from localcloud.dynamodb_transactions import (
+    install_transaction_without_table_copies,
+    uninstall_transaction_without_table_copies,
+)
+from localcloud.rekognition import install_into_moto as install_local_rekognition
+from localcloud.sfn_caches import install_interpreter_caches, uninstall_interpreter_caches
+from localcloud.sfn_mock_config import install_mock_config_support, uninstall_mock_config_support
+from localcloud.sfn_stop import install_synchronous_stop, uninstall_synchronous_stop
+from localcloud.sfn_timing import install_wait_time_scale, uninstall_wait_time_scale
+
+
+def install_local_behaviour(wait_time_scale: float) -> None:
+    install_local_rekognition()
+    install_mock_config_support()
+    install_wait_time_scale(wait_time_scale)
+    install_interpreter_caches()
+    install_transaction_without_table_copies()
+    install_synchronous_stop()
+
+
+def uninstall_local_behaviour() -> None:
+    uninstall_synchronous_stop()
+    uninstall_transaction_without_table_copies()
+    uninstall_interpreter_caches()
+    uninstall_wait_time_scale()
+    uninstall_mock_config_support()
