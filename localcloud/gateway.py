@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import hashlib
 import http
 import json
 import logging
@@ -363,10 +364,18 @@ class Gateway:
             path=request.path,
             source_ip=request.source_ip,
             api_key=request.header("x-api-key") or "",
+            api_key_id=self._api_key_id(operation, request),
             user_agent=request.header("user-agent") or "",
             domain_name=request.host,
             account_id=self.account_id,
         )
+
+    def _api_key_id(self, operation: _Operation, request: _Request) -> str:
+        """A stable 10-character id per key, like API Gateway's; empty where no key was checked."""
+        key = request.header("x-api-key")
+        if not operation.requires_api_key or key not in self.api_keys:
+            return ""
+        return hashlib.sha256(key.encode()).hexdigest()[:10]
 
     def _render(self, template: str, body: str, params: dict, context: dict) -> RenderResult:
         try:
@@ -488,6 +497,7 @@ class Gateway:
                     "sourceIp": request.source_ip,
                     "userAgent": request.header("user-agent"),
                     "apiKey": request.header("x-api-key"),
+                    "apiKeyId": self._api_key_id(operation, request) or None,
                 },
             },
             "body": (base64.b64encode(request.body).decode() if is_binary else request.body.decode("utf-8"))

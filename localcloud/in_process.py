@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 import boto3
+from botocore.config import Config
 from moto import mock_aws
 from moto.core import DEFAULT_ACCOUNT_ID
 
@@ -47,20 +48,35 @@ class LocalJobs:
     def state_machine_arn(self) -> str:
         return self.stack.state_machine_arn()
 
+    @property
+    def admission_arn(self) -> str:
+        return self.stack.state_machine_arn("AdmissionStateMachine")
+
     def start(self, kind: str, request: dict[str, Any], name: str | None = None,
               submitted_at: datetime | None = None) -> str:
-        """StartExecution with the input the API's accept template builds."""
-        submitted_at = submitted_at or datetime.now(timezone.utc)
-        execution_input = {
-            "kind": kind,
-            "submittedAt": submitted_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "submittedEpoch": int(submitted_at.timestamp()),
-            "request": request,
-        }
+        """StartExecution with the input the admission workflow passes on."""
         name = name or f"job-{time.monotonic_ns()}"
         response = self.client("stepfunctions").start_execution(
-            stateMachineArn=self.state_machine_arn, name=name, input=json.dumps(execution_input))
+            stateMachineArn=self.state_machine_arn, name=name, input=json.dumps(_job(kind, request, submitted_at)))
         return response["executionArn"]
+
+    def admit(self, kind: str, request: dict[str, Any], *, idempotency_key: str | None = None,
+              malformed_key: bool = False, api_key_id: str = "apikey0001", request_id: str | None = None,
+              submitted_at: datetime | None = None) -> dict[str, Any]:
+        """StartSyncExecution of the admission workflow with the input the API's accept template builds."""
+        admission_input = {
+            "jobId": request_id or f"req-{time.monotonic_ns()}",
+            "apiKeyId": api_key_id,
+            "idempotencyKey": idempotency_key,
+            "idempotencyKeyMalformed": malformed_key,
+            "job": _job(kind, request, submitted_at),
+        }
+        # Botocore would send StartSyncExecution to sync-states.<region>; moto answers on states.<region>.
+        sfn = boto3.client("stepfunctions", region_name=self.region, config=Config(inject_host_prefix=False))
+        return sfn.start_sync_execution(stateMachineArn=self.admission_arn, input=json.dumps(admission_input))
+
+    def job_arn(self, job_id: str) -> str:
+        return self.state_machine_arn.replace(":stateMachine:", ":execution:") + f":{job_id}"
 
     def wait(self, execution_arn: str, timeout: float = 30.0) -> dict[str, Any]:
         """DescribeExecution until the job is terminal."""
@@ -84,6 +100,17 @@ class LocalJobs:
     def entered_states(self, execution_arn: str) -> list[str]:
         return [event["stateEnteredEventDetails"]["name"] for event in self.history(execution_arn)
                 if "stateEnteredEventDetails" in event]
+
+
+def _job(kind: str, request: dict[str, Any], submitted_at: datetime | None) -> dict[str, Any]:
+    """A Jobs execution's input: the job as the accept template describes it."""
+    submitted_at = submitted_at or datetime.now(timezone.utc)
+    return {
+        "kind": kind,
+        "submittedAt": submitted_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "submittedEpoch": int(submitted_at.timestamp()),
+        "request": request,
+    }
 
 
 @contextlib.contextmanager

@@ -13,7 +13,12 @@ from localcloud.dynamodb_transactions import (
 from localcloud.rekognition import install_into_moto as install_local_rekognition
 from localcloud.sfn_caches import install_interpreter_caches, uninstall_interpreter_caches
 from localcloud.sfn_mock_config import install_mock_config_support, uninstall_mock_config_support
+from localcloud.sfn_service_integrations import (
+    install_service_integration_casing,
+    uninstall_service_integration_casing,
+)
 from localcloud.sfn_stop import install_synchronous_stop, uninstall_synchronous_stop
+from localcloud.sfn_sync_execution import install_start_sync_execution, uninstall_start_sync_execution
 from localcloud.sfn_timing import install_wait_time_scale, uninstall_wait_time_scale
 
 
@@ -24,9 +29,13 @@ def install_local_behaviour(wait_time_scale: float) -> None:
     install_interpreter_caches()
     install_transaction_without_table_copies()
     install_synchronous_stop()
+    install_start_sync_execution()
+    install_service_integration_casing()
 
 
 def uninstall_local_behaviour() -> None:
+    uninstall_service_integration_casing()
+    uninstall_start_sync_execution()
     uninstall_synchronous_stop()
     uninstall_transaction_without_table_copies()
     uninstall_interpreter_caches()

@@ -57,7 +57,7 @@ class ProvisionedStack:
     stage_name: str | None = None
     ignored: dict[str, str] = field(default_factory=dict)
 
-    def state_machine_arn(self, logical_prefix: str = "") -> str:
+    def state_machine_arn(self, logical_prefix: str = "JobsStateMachine") -> str:
         matches = [arn for logical, arn in self.state_machines.items() if logical.startswith(logical_prefix)]
         if len(matches) != 1:
             raise KeyError(f"expected one state machine starting with {logical_prefix!r}, found {matches}")

@@ -174,6 +174,7 @@ def request_context(
     path: str,
     source_ip: str = "127.0.0.1",
     api_key: str = "",
+    api_key_id: str = "",
     user_agent: str = "",
     domain_name: str = "localhost",
     account_id: str = "123456789012",
@@ -194,7 +195,7 @@ def request_context(
         "accountId": account_id,
         "apiId": api_id,
         "protocol": "HTTP/1.1",
-        "identity": {"sourceIp": source_ip, "apiKey": api_key, "userAgent": user_agent},
+        "identity": {"sourceIp": source_ip, "apiKey": api_key, "apiKeyId": api_key_id, "userAgent": user_agent},
     }
 
 

@@ -14,6 +14,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
+from stacks.admission import Admission
 from stacks.settings import OPENAPI_FILE, Settings, log_retention
 from stacks.storage import Storage
 from stacks.workers import Workers
@@ -69,6 +70,7 @@ class Api(Construct):
         storage: Storage,
         workers: Workers,
         workflow: Workflow,
+        admission: Admission,
         spec_file: Path = OPENAPI_FILE,
     ) -> None:
         super().__init__(scope, construct_id)
@@ -81,15 +83,16 @@ class Api(Construct):
             self,
             "IntegrationRole",
             assumed_by=iam.ServicePrincipal("apigateway.amazonaws.com"),
-            description="Stepgate API Gateway service integrations: start/read/stop Jobs, read results, write uploads",
+            description="Stepgate API Gateway service integrations: admit and read Jobs, read results, write uploads",
         )
-        state_machine.grant_start_execution(self.role)
+        # POSTs run the admission workflow, which alone starts jobs (once per Idempotency-Key).
+        admission.state_machine.grant_start_sync_execution(self.role)
         # A job id is an execution name: the ARN prefix confines status reads to Jobs executions.
         # (Cancelling is the cancel_job Lambda's, not this role's.)
         self.role.add_to_policy(
             iam.PolicyStatement(
                 actions=["states:DescribeExecution"],
-                resources=[self.jobs_execution_arn(stack, state_machine.state_machine_name)],
+                resources=[workflow.execution_arn()],
             )
         )
         storage.labels_table.grant(self.role, "dynamodb:GetItem")
@@ -98,7 +101,7 @@ class Api(Construct):
 
         variables = {
             "ApiRoleArn": self.role.role_arn,
-            "JobsStateMachineArn": state_machine.state_machine_arn,
+            "AdmissionStateMachineArn": admission.state_machine.state_machine_arn,
             "JobsStateMachineName": state_machine.state_machine_name,
             **{placeholder: fn.function_arn for placeholder, fn in workers.api_functions.items()},
             "LabelsTableName": storage.labels_table.table_name,
@@ -160,15 +163,6 @@ class Api(Construct):
         endpoint = self.rest_api.node.find_child("Endpoint")
         assert isinstance(endpoint, CfnOutput)
         endpoint.override_logical_id("ApiUrl")
-
-    @staticmethod
-    def jobs_execution_arn(stack: Stack, state_machine_name: str) -> str:
-        return stack.format_arn(
-            service="states",
-            resource="execution",
-            resource_name=f"{state_machine_name}:*",
-            arn_format=ArnFormat.COLON_RESOURCE_NAME,
-        )
 
     def has_request_validation(self) -> bool:
         """True when every operation is covered by an x-amazon-apigateway-request-validator."""

@@ -37,13 +37,17 @@ def _default_policy(role) -> IConstruct:
 
 
 def acknowledge_nag_findings(stack: "StepgateStack") -> None:
-    storage, workers, workflow, api = stack.storage, stack.workers, stack.workflow, stack.api
+    storage, workers, workflow, admission, api = (stack.storage, stack.workers, stack.workflow, stack.admission,
+                                                  stack.api)
 
     # --- storage ---
     for table in (storage.offers_table, storage.labels_table, storage.jobs_table):
         _ack(table, f"{PACK}-DDB3",
              "Items live at most resultTtlMinutes plus expiredResultGraceMinutes (DynamoDB TTL) and are recomputed by re-submitting "
              "the job; point-in-time recovery would back up expiring cache entries only. UsersTable has it.")
+    _ack(storage.idempotency_table, f"{PACK}-DDB3",
+         "Idempotency records live idempotencyKeyRetentionHours (DynamoDB TTL); losing them only means a retried "
+         "POST with the same key is answered 409 (key expired) instead of a replay. No job is lost.")
 
     # --- workers ---
     for fn in (workers.validate_job, workers.search_worker, workers.label_worker, workers.create_user,
@@ -73,6 +77,14 @@ def acknowledge_nag_findings(stack: "StepgateStack") -> None:
          "CDK's logging and tracing statements: CloudWatch Logs vended-delivery actions (logs:CreateLogDelivery, "
          "PutResourcePolicy, DescribeLogGroups, ...) and X-Ray PutTraceSegments/GetSampling* support only "
          "Resource '*'. Lambda and DynamoDB grants are scoped to the exact ARNs.")
+
+    # --- admission ---
+    _ack(_default_policy(admission.state_machine.role), ANY_RESOURCE,
+         "CDK's logging and tracing statements: CloudWatch Logs vended-delivery actions and X-Ray "
+         "PutTraceSegments/GetSampling* support only Resource '*'. Start and DynamoDB grants are exact ARNs.")
+    _ack(_default_policy(admission.state_machine.role), JOBS_EXECUTIONS,
+         "DescribeExecution on executions of the Jobs state machine only: a replayed Idempotency-Key reads the "
+         "status of the job it started earlier; the wildcard is that job's id.")
 
     # --- api ---
     _ack(_default_policy(api.role), JOBS_EXECUTIONS,

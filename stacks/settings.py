@@ -12,6 +12,7 @@ if TYPE_CHECKING:  # Settings only calls node.try_get_context: tests pass a stan
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 FUNCTIONS_DIR = PROJECT_ROOT / "functions"
 STATE_MACHINE_FILE = PROJECT_ROOT / "statemachine" / "jobs.asl.json"
+ADMISSION_STATE_MACHINE_FILE = PROJECT_ROOT / "statemachine" / "admission.asl.json"
 OPENAPI_FILE = PROJECT_ROOT / "api" / "openapi.yaml"
 
 
@@ -20,6 +21,7 @@ class Settings:
     stage_name: str
     result_ttl_minutes: int
     expired_result_grace_minutes: int
+    idempotency_key_retention_hours: int
     throttle_rate_limit: float
     throttle_burst_limit: int
     quota_per_day: int | None
@@ -40,6 +42,10 @@ class Settings:
         """How long past its expiry a result item is kept, so its URL answers 410 before 404."""
         return self.expired_result_grace_minutes * 60
 
+    @property
+    def idempotency_key_retention_seconds(self) -> int:
+        return self.idempotency_key_retention_hours * 3600
+
     @classmethod
     def from_context(cls, node: Node) -> "Settings":
         def get(key: str, default: Any = None) -> Any:
@@ -52,6 +58,7 @@ class Settings:
             stage_name=str(get("stageName", "v1")),
             result_ttl_minutes=int(get("resultTtlMinutes", 30)),
             expired_result_grace_minutes=int(get("expiredResultGraceMinutes", 1440)),
+            idempotency_key_retention_hours=int(get("idempotencyKeyRetentionHours", 24)),
             throttle_rate_limit=float(get("throttleRateLimit", 20)),
             throttle_burst_limit=int(get("throttleBurstLimit", 40)),
             quota_per_day=None if quota in (None, "", "none") else int(quota),
@@ -75,6 +82,9 @@ class Settings:
             problems.append("resultTtlMinutes: must be at least 1")
         if self.expired_result_grace_minutes < 1:
             problems.append("expiredResultGraceMinutes: must be at least 1 (expired results answer 410 meanwhile)")
+        if not 1 <= self.idempotency_key_retention_hours <= 90 * 24:
+            # Step Functions keeps an execution name for 90 days: a key cannot outlive it usefully.
+            problems.append("idempotencyKeyRetentionHours: must be between 1 and 2160 (90 days)")
         if self.throttle_rate_limit <= 0 or self.throttle_burst_limit < 1:
             problems.append("throttleRateLimit/throttleBurstLimit: must be positive")
         if self.quota_per_day is not None and self.quota_per_day < 1:

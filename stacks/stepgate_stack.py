@@ -1,10 +1,11 @@
-"""StepgateStack: storage, workers, workflow and API, composed; no resources of its own."""
+"""StepgateStack: storage, workers, workflow, admission and API, composed; no resources of its own."""
 
 from __future__ import annotations
 
 from aws_cdk import CfnOutput, Stack
 from constructs import Construct
 
+from stacks.admission import Admission
 from stacks.api import Api
 from stacks.nag_acknowledgements import acknowledge_nag_findings
 from stacks.settings import Settings
@@ -22,8 +23,10 @@ class StepgateStack(Stack):
         self.workers = Workers(self, "Workers", settings=settings, storage=self.storage)
         self.workflow = Workflow(self, "Workflow", settings=settings, storage=self.storage, workers=self.workers)
         self.workers.add_cancel_job(self.workflow.state_machine, self.storage,
-                                    Api.jobs_execution_arn(self, self.workflow.state_machine.state_machine_name))
-        self.api = Api(self, "Api", settings=settings, storage=self.storage, workers=self.workers, workflow=self.workflow)
+                                    self.workflow.execution_arn())
+        self.admission = Admission(self, "Admission", settings=settings, storage=self.storage, workflow=self.workflow)
+        self.api = Api(self, "Api", settings=settings, storage=self.storage, workers=self.workers, workflow=self.workflow,
+                       admission=self.admission)
 
         CfnOutput(self, "ApiKeyId", value=self.api.api_key.key_id,
                   description="The key's value: aws apigateway get-api-key --include-value --api-key <ApiKeyId>")

@@ -16,7 +16,7 @@ RECORD_TTL_ATTRIBUTE = "expiresAt"
 
 
 class Storage(Construct):
-    """OffersTable, LabelsTable, UsersTable, JobsTable and UploadsBucket (ARCHITECTURE.md)."""
+    """OffersTable, LabelsTable, UsersTable, JobsTable, IdempotencyTable and UploadsBucket (ARCHITECTURE.md)."""
 
     def __init__(self, scope: Construct, construct_id: str, *, uploads_expire_days: int) -> None:
         super().__init__(scope, construct_id)
@@ -28,6 +28,9 @@ class Storage(Construct):
                                         removal=RemovalPolicy.DESTROY)
         self.jobs_table = self._table("JobsTable", "jobId", ttl=RECORD_TTL_ATTRIBUTE, backups=False,
                                       removal=RemovalPolicy.DESTROY)
+        # Idempotency records: which request owns a key, until idempotencyKeyRetentionHours have passed.
+        self.idempotency_table = self._table("IdempotencyTable", "pk", ttl=RECORD_TTL_ATTRIBUTE, backups=False,
+                                             removal=RemovalPolicy.DESTROY)
         # Users are the only system of record: restorable and kept when the stack goes. Users never carry
         # purgeAt; only the tombstones of cancelled create-user jobs do, and TTL removes those.
         self.users_table = self._table("UsersTable", "pk", ttl=RESULT_TTL_ATTRIBUTE, backups=True, removal=RemovalPolicy.RETAIN)

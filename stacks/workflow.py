@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aws_cdk import RemovalPolicy
+from aws_cdk import ArnFormat, RemovalPolicy, Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_stepfunctions as sfn
@@ -56,3 +56,12 @@ class Workflow(Construct):
             )
         for table in (storage.offers_table, storage.labels_table, storage.jobs_table):
             table.grant(self.state_machine, "dynamodb:PutItem")
+
+    def execution_arn(self, execution_name: str = "*") -> str:
+        """The ARN of a Jobs execution; a job id is an execution name, so "*" covers every job."""
+        return Stack.of(self).format_arn(
+            service="states",
+            resource="execution",
+            resource_name=f"{self.state_machine.state_machine_name}:{execution_name}",
+            arn_format=ArnFormat.COLON_RESOURCE_NAME,
+        )

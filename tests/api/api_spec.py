@@ -19,7 +19,7 @@ PLACEHOLDER_VALUES = {
     "AWS::Region": REGION,
     "AWS::AccountId": ACCOUNT_ID,
     "ApiRoleArn": f"arn:aws:iam::{ACCOUNT_ID}:role/StepgateApiRole",
-    "JobsStateMachineArn": f"arn:aws:states:{REGION}:{ACCOUNT_ID}:stateMachine:{STATE_MACHINE_NAME}",
+    "AdmissionStateMachineArn": f"arn:aws:states:{REGION}:{ACCOUNT_ID}:stateMachine:Admission",
     "JobsStateMachineName": STATE_MACHINE_NAME,
     "OffersReaderFunctionArn": f"arn:aws:lambda:{REGION}:{ACCOUNT_ID}:function:offers-reader",
     "CancelJobFunctionArn": f"arn:aws:lambda:{REGION}:{ACCOUNT_ID}:function:cancel-job",

@@ -11,15 +11,16 @@ from tests.api.api_spec import integration
 REQUEST_EPOCH_MS = 1795334195123
 
 
-def context(resource_path: str, method: str = "GET", epoch_ms: int = REQUEST_EPOCH_MS, request_id: str = "req-1") -> dict:
+def context(resource_path: str, method: str = "GET", epoch_ms: int = REQUEST_EPOCH_MS, request_id: str = "req-1",
+            api_key_id: str = "") -> dict:
     return request_context(request_id=request_id, epoch_ms=epoch_ms, stage="v1", http_method=method,
-                           resource_path=resource_path, path=f"/v1{resource_path}")
+                           resource_path=resource_path, path=f"/v1{resource_path}", api_key_id=api_key_id)
 
 
 def render_request(path: str, method: str, *, body: str = "", path_params: dict | None = None,
-                   content_type: str = "application/json", **context_args) -> RenderResult:
+                   headers: dict | None = None, content_type: str = "application/json", **context_args) -> RenderResult:
     template = integration(path, method)["requestTemplates"][content_type]
-    return render_template(template, body=body, path_params=path_params or {},
+    return render_template(template, body=body, path_params=path_params or {}, headers=headers or {},
                            context=context(path, method.upper(), **context_args))
 
 

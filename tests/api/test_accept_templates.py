@@ -1,4 +1,4 @@
-"""POST /searches, /recognitions, /users: the StartExecution request and its answers."""
+"""POST /searches, /recognitions, /users: the StartSyncExecution request and its answers."""
 
 import json
 
@@ -8,6 +8,12 @@ from tests.api.api_spec import PLACEHOLDER_VALUES
 from tests.api.templates import render_request, render_response
 
 TRICKY = "O'Brien \"Bob\" \\ back\nnew\ttab 東京 ✓ 😀 </script>"
+USER = '{"name":"a","email":"a@b.co"}'
+
+
+def _admission_input(**render_args) -> dict:
+    start = json.loads(render_request("/users", "post", body=USER, **render_args).output)
+    return json.loads(start["input"])
 
 
 @pytest.mark.parametrize("path, kind, body", [
@@ -17,13 +23,14 @@ TRICKY = "O'Brien \"Bob\" \\ back\nnew\ttab 東京 ✓ 😀 </script>"
                                       "minConfidence": 72.5}),
     ("/users", "user", {"name": TRICKY, "email": "o'brien@example.com"}),
 ])
-def test_the_execution_input_carries_the_body_unchanged(path, kind, body):
+def test_the_admission_input_carries_the_body_unchanged(path, kind, body):
     raw = json.dumps(body, ensure_ascii=False)
-    start = json.loads(render_request(path, "post", body=raw, request_id="job-1").output)
-    assert start["stateMachineArn"] == PLACEHOLDER_VALUES["JobsStateMachineArn"]
+    start = json.loads(render_request(path, "post", body=raw, request_id="job-1", api_key_id="k3y1d").output)
+    assert start["stateMachineArn"] == PLACEHOLDER_VALUES["AdmissionStateMachineArn"]
     assert start["name"] == "job-1"
-    assert json.loads(start["input"]) == {"kind": kind, "submittedAt": "2026-11-22T07:56:35Z",
-                                          "submittedEpoch": 1795334195, "request": body}
+    assert json.loads(start["input"]) == {
+        "jobId": "job-1", "apiKeyId": "k3y1d", "idempotencyKey": None, "idempotencyKeyMalformed": False,
+        "job": {"kind": kind, "submittedAt": "2026-11-22T07:56:35Z", "submittedEpoch": 1795334195, "request": body}}
 
 
 @pytest.mark.parametrize("epoch_ms, submitted_at", [
@@ -32,25 +39,85 @@ def test_the_execution_input_carries_the_body_unchanged(path, kind, body):
     (1709251199000, "2024-02-29T23:59:59Z"),
 ])
 def test_submitted_at_is_iso_8601_utc_of_the_request_time(epoch_ms, submitted_at):
-    start = json.loads(render_request("/users", "post", body='{"name":"a","email":"a@b.co"}', epoch_ms=epoch_ms).output)
-    execution_input = json.loads(start["input"])
-    assert execution_input["submittedAt"] == submitted_at
-    assert execution_input["submittedEpoch"] == epoch_ms // 1000
+    job = _admission_input(epoch_ms=epoch_ms)["job"]
+    assert job["submittedAt"] == submitted_at
+    assert job["submittedEpoch"] == epoch_ms // 1000
 
 
-def test_accepted_answer_points_at_the_status_url():
-    result = render_response("/searches", "post", "default", {"executionArn": "arn", "startDate": 1.0},
-                             request_id="job-1")
+@pytest.mark.parametrize("header, value, key", [
+    ("Idempotency-Key", "8e03978e-40d5-43e8-bc93-6894a57f9324", "8e03978e-40d5-43e8-bc93-6894a57f9324"),
+    ("idempotency-key", "order:42.retry_1~", "order:42.retry_1~"),
+    ("IDEMPOTENCY-KEY", '"quoted-key"', "quoted-key"),  # RFC 8941 string, as the IETF draft writes it
+    ("Idempotency-Key", "k" * 128, "k" * 128),
+])
+def test_a_well_formed_key_is_passed_on(header, value, key):
+    admission = _admission_input(headers={header: value})
+    assert admission["idempotencyKey"] == key and admission["idempotencyKeyMalformed"] is False
+
+
+@pytest.mark.parametrize("value", ["", "k" * 129, "white space", 'quote"inside', "slash/y", "ключ", '"unterminated',
+                                   '\\"},"idempotencyKey":"x'])
+def test_a_malformed_key_is_flagged_and_never_embedded(value):
+    admission = _admission_input(headers={"Idempotency-Key": value})
+    assert admission["idempotencyKey"] is None and admission["idempotencyKeyMalformed"] is True
+
+
+def test_other_headers_are_not_keys():
+    admission = _admission_input(headers={"X-Idempotency-Key": "abc", "Idempotency-Keys": "abc"})
+    assert admission["idempotencyKey"] is None and admission["idempotencyKeyMalformed"] is False
+
+
+def _sync(status: str, **fields) -> dict:
+    return {"executionArn": "arn:aws:states:us-east-1:1:express:Admission:req-1:x", "status": status, **fields}
+
+
+def test_a_new_job_is_accepted_at_its_status_url():
+    output = json.dumps({"jobId": "job-1", "status": "RUNNING", "replayed": False})
+    result = render_response("/searches", "post", "default", _sync("SUCCEEDED", output=output))
+    assert result.status_override is None  # the integration response's 202
     assert json.loads(result.output) == {"jobId": "job-1", "status": "RUNNING", "statusUrl": "/v1/jobs/job-1"}
-    assert result.header_overrides["Location"] == "/v1/jobs/job-1"
+    assert result.header_overrides == {"Location": "/v1/jobs/job-1"}
+
+
+def test_a_replay_answers_the_earlier_job_and_says_so():
+    output = json.dumps({"jobId": "k-abc", "status": "SUCCEEDED", "replayed": True})
+    result = render_response("/users", "post", "default", _sync("SUCCEEDED", output=output))
+    assert json.loads(result.output) == {"jobId": "k-abc", "status": "SUCCEEDED", "statusUrl": "/v1/jobs/k-abc"}
+    assert result.header_overrides == {"Location": "/v1/jobs/k-abc", "Idempotent-Replayed": "true"}
+
+
+@pytest.mark.parametrize("error, status, slug, field", [
+    ("Stepgate.IdempotencyKeyMalformed", 400, "validation-error", "Idempotency-Key"),
+    ("Stepgate.IdempotencyKeyReused", 409, "idempotency-key-reused", "Idempotency-Key"),
+    ("Stepgate.IdempotencyKeyExpired", 409, "idempotency-key-expired", "Idempotency-Key"),
+    ("Stepgate.IdempotencyKeyInUse", 409, "idempotency-key-in-use", "Idempotency-Key"),
+    ("Stepgate.TooManyJobs", 429, "throttled", None),
+    ("Stepgate.StartFailed", 500, "integration-failure", None),
+    ("States.Timeout", 500, "integration-failure", None),
+])
+def test_a_refused_admission_is_a_problem(error, status, slug, field):
+    cause = 'Idempotency-Key: already used with a "different" body'
+    result = render_response("/recognitions", "post", "default", _sync("FAILED", error=error, cause=cause))
+    problem = json.loads(result.output)
+    assert result.status_override == status
+    assert result.header_overrides["Content-Type"] == "application/problem+json"
+    assert problem["type"] == f"urn:stepgate:problem:{slug}" and problem["status"] == status
+    assert problem.get("field") == field
+    if field:
+        assert problem["detail"] == cause
+
+
+def test_a_timed_out_admission_is_a_problem():
+    result = render_response("/users", "post", "default", _sync("TIMED_OUT"))
+    assert result.status_override == 500
+    assert json.loads(result.output)["type"] == "urn:stepgate:problem:integration-failure"
 
 
 @pytest.mark.parametrize("error_type, status, slug", [
-    ("ExecutionAlreadyExists", 409, "conflict"),
     ("ThrottlingException", 429, "throttled"),
-    ("InvalidDefinition", None, "integration-failure"),  # stays the integration response's 500
+    ("StateMachineDoesNotExist", None, "integration-failure"),  # stays the integration response's 500
 ])
-def test_start_execution_errors_become_problems(error_type, status, slug):
+def test_start_sync_execution_errors_become_problems(error_type, status, slug):
     result = render_response("/users", "post", "4\\d{2}|5\\d{2}", {"__type": error_type, "message": "m"})
     problem = json.loads(result.output)
     assert result.status_override == status

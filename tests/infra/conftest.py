@@ -13,6 +13,7 @@ from tests.infra.template_view import Resources
 
 ROOT = Path(__file__).resolve().parents[2]
 ASL_FILE = ROOT / "statemachine" / "jobs.asl.json"
+ADMISSION_ASL_FILE = ROOT / "statemachine" / "admission.asl.json"
 OPENAPI_FILE = ROOT / "api" / "openapi.yaml"
 
 
@@ -62,4 +63,21 @@ def api_spec() -> dict[str, Any]:
 
 @pytest.fixture(scope="session")
 def state_machine(resources) -> tuple[str, dict[str, Any]]:
-    return resources.one("AWS::StepFunctions::StateMachine")
+    """The Jobs state machine (logical id pinned by stacks/workflow.py)."""
+    return "JobsStateMachine", resources.of_type("AWS::StepFunctions::StateMachine")["JobsStateMachine"]
+
+
+@pytest.fixture(scope="session")
+def admission_machine(resources) -> tuple[str, dict[str, Any]]:
+    """The Admission state machine (logical id pinned by stacks/admission.py)."""
+    return "AdmissionStateMachine", resources.of_type("AWS::StepFunctions::StateMachine")["AdmissionStateMachine"]
+
+
+@pytest.fixture(scope="session")
+def admission_asl_text() -> str:
+    return ADMISSION_ASL_FILE.read_text()
+
+
+@pytest.fixture(scope="session")
+def admission_asl(admission_asl_text) -> dict[str, Any]:
+    return json.loads(admission_asl_text)

@@ -10,7 +10,7 @@ from tests.infra.template_view import PLACEHOLDER, as_list, operations, sub_text
 
 # docs/ARCHITECTURE.md, "API placeholders".
 API_PLACEHOLDERS = {
-    "ApiRoleArn", "JobsStateMachineArn", "JobsStateMachineName", "OffersReaderFunctionArn", "CancelJobFunctionArn",
+    "ApiRoleArn", "AdmissionStateMachineArn", "JobsStateMachineName", "OffersReaderFunctionArn", "CancelJobFunctionArn",
     "LabelsTableName", "UsersTableName", "UploadsBucketName", "RetryAfterSeconds",
 }
 PROSE_KEYS = {"description", "summary"}
@@ -53,19 +53,20 @@ def test_every_placeholder_is_filled_by_fn_sub_with_a_known_variable(api_body):
             assert name in variables, f"{name!r} has no value in its Fn::Sub"
             seen.add(name)
         assert set(variables) <= names, f"unused Fn::Sub variables {set(variables) - names} (cfn-lint W1019)"
-    assert {"ApiRoleArn", "JobsStateMachineArn", "JobsStateMachineName"} <= seen
+    assert {"ApiRoleArn", "AdmissionStateMachineArn", "JobsStateMachineName"} <= seen
 
 
 @pytest.mark.parametrize("path", ["/searches", "/recognitions", "/users"])
-def test_accept_path_starts_a_jobs_execution_without_lambda(api_body, path):
+def test_accept_path_runs_the_admission_workflow_without_lambda(api_body, path):
     accept = integration(api_body, path, "POST")
     assert accept["type"].lower() == "aws", "accept path must be an AWS service integration, not a Lambda"
-    assert re.fullmatch(r"arn:\$\{AWS::Partition\}:apigateway:\$\{AWS::Region\}:states:action/StartExecution",
+    # Synchronously: the answer (202, or 409 for a reused Idempotency-Key) depends on the admission's outcome.
+    assert re.fullmatch(r"arn:\$\{AWS::Partition\}:apigateway:\$\{AWS::Region\}:states:action/StartSyncExecution",
                         sub_text(accept["uri"]))
     assert sub_text(accept["credentials"]) == "${ApiRoleArn}"
     for request_template in accept["requestTemplates"].values():
-        # Only the Jobs state machine can be started.
-        assert "${JobsStateMachineArn}" in sub_text(request_template)
+        # Only the admission state machine can be run, and it alone starts Jobs executions.
+        assert "${AdmissionStateMachineArn}" in sub_text(request_template)
 
 
 def test_job_status_can_only_describe_jobs_executions(api_body):
@@ -78,17 +79,18 @@ def test_job_status_can_only_describe_jobs_executions(api_body):
         assert arns and all(arn.startswith(JOBS_EXECUTION_PREFIX) for arn in arns), arns
 
 
-def test_integration_role_is_confined_to_the_jobs_state_machine(resources, state_machine):
+def test_integration_role_runs_admission_and_reads_jobs_only(resources, state_machine, admission_machine):
     sm_id, _ = state_machine
+    admission_id, _ = admission_machine
     _, api = resources.one("AWS::ApiGateway::RestApi")
     role_id = next(v for _, v in walk(api["Properties"]["Body"]) if v and "ApiRoleArn" in v)["ApiRoleArn"]["Fn::GetAtt"][0]
     statements = resources.statements_of_role(role_id)
     by_action = {a: s for s in statements for a in as_list(s["Action"])}
-    assert by_action["states:StartExecution"]["Resource"] == {"Ref": sm_id}
+    assert by_action["states:StartSyncExecution"]["Resource"] == {"Ref": admission_id}
     executions = by_action["states:DescribeExecution"]["Resource"]["Fn::Join"][1]
     assert executions[-3:] == [":execution:", {"Fn::GetAtt": [sm_id, "Name"]}, ":*"]
-    # Cancelling is the cancel_job Lambda's: the integration role cannot stop executions.
-    assert {a for a in by_action if a.startswith("states:")} == {"states:StartExecution", "states:DescribeExecution"}
+    # Starting jobs is the admission's (once per key); cancelling is the cancel_job Lambda's.
+    assert {a for a in by_action if a.startswith("states:")} == {"states:StartSyncExecution", "states:DescribeExecution"}
 
 
 def test_api_key_is_required_on_every_method(api_spec):

@@ -1,9 +1,13 @@
-"""The Jobs state machine as deployed: statemachine/jobs.asl.json, inline, fully substituted, wired."""
+"""The Jobs state machine as deployed: statemachine/jobs.asl.json, inline, fully substituted, wired.
+
+The structural checks (transitions, catches, timeouts) cover the admission ASL too."""
 
 from __future__ import annotations
 
 import re
 from typing import Any, Iterator
+
+import pytest
 
 from tests.infra.template_view import PLACEHOLDER, as_list
 
@@ -60,8 +64,9 @@ def test_result_ttl_substitution_follows_context(state_machine, context):
     assert resource["Properties"]["DefinitionSubstitutions"]["ResultTtlSeconds"] == str(context["resultTtlMinutes"] * 60)
 
 
-def test_every_transition_targets_an_existing_state_and_every_state_is_reachable(asl):
-    for where, states_map in state_maps(asl):
+@pytest.mark.parametrize("definition", ["asl", "admission_asl"])
+def test_every_transition_targets_an_existing_state_and_every_state_is_reachable(definition, request):
+    for where, states_map in state_maps(request.getfixturevalue(definition)):
         states = states_map["States"]
         assert states_map["StartAt"] in states, f"{where}: StartAt {states_map['StartAt']!r} is not a state"
         for name, state in states.items():
@@ -78,17 +83,20 @@ def test_every_transition_targets_an_existing_state_and_every_state_is_reachable
         assert reachable == set(states), f"{where}: unreachable states {sorted(set(states) - reachable)}"
 
 
-def test_every_task_catches_its_failures(asl):
-    for where, states_map in state_maps(asl):
+@pytest.mark.parametrize("definition", ["asl", "admission_asl"])
+def test_every_task_catches_its_failures(definition, request):
+    for where, states_map in state_maps(request.getfixturevalue(definition)):
         for name, state in states_map["States"].items():
             if state["Type"] == "Task":
                 caught = {error for c in state.get("Catch", []) for error in c["ErrorEquals"]}
                 assert "States.ALL" in caught, f"{where}{name}: a Task without a States.ALL Catch"
 
 
-def test_workflow_runs_within_a_bounded_time(asl):
+def test_workflow_runs_within_a_bounded_time(asl, admission_asl):
     # A STANDARD execution otherwise may run for a year, holding its job RUNNING.
     assert 0 < asl["TimeoutSeconds"] <= 3600
+    # The admission answers an HTTP request: it must end before API Gateway's 29 s integration timeout.
+    assert 0 < admission_asl["TimeoutSeconds"] < 29
 
 
 def test_logging_and_tracing(state_machine, resources):
