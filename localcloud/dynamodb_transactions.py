@@ -4,8 +4,9 @@ moto snapshots every table a transaction touches (`copy.deepcopy` of the table) 
 roll back, which makes each transaction cost O(table size): creating the 10,000th user
 copies 10,000 items. Here every condition is checked first and nothing is written if one
 fails (that is what a cancelled transaction means); only the items being written are
-snapshotted, for the rare write that fails midway. A lock also makes transactions atomic
-with respect to each other, which moto's are not.
+snapshotted, for the rare write that fails midway. A lock also makes transactions and
+conditional single-item writes (PutItem/UpdateItem/DeleteItem) atomic with respect to each
+other, which moto's are not: two racing `attribute_not_exists` puts must not both succeed.
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ from moto.dynamodb.exceptions import (
 from moto.dynamodb.models import DynamoDBBackend
 
 _ORIGINAL = DynamoDBBackend.transact_write_items
-_lock = threading.Lock()
+_ORIGINAL_WRITES = {name: getattr(DynamoDBBackend, name) for name in ("put_item", "update_item", "delete_item")}
+_lock = threading.RLock()  # re-entrant: a transaction applies its writes through the locked methods
 _OPERATIONS = {"ConditionCheck", "Put", "Delete", "Update"}
 
 
@@ -114,9 +116,21 @@ def transact_write_items(self: DynamoDBBackend, transact_items: list[dict[str, A
                 raise TransactionCanceledException(outcomes) from error
 
 
+def _atomic(write):
+    def locked(self: DynamoDBBackend, *args: Any, **kwargs: Any) -> Any:
+        with _lock:  # the condition check and the write, as one step
+            return write(self, *args, **kwargs)
+    locked.__wrapped__ = write
+    return locked
+
+
 def install_transaction_without_table_copies() -> None:
     DynamoDBBackend.transact_write_items = transact_write_items
+    for name, write in _ORIGINAL_WRITES.items():
+        setattr(DynamoDBBackend, name, _atomic(write))
 
 
 def uninstall_transaction_without_table_copies() -> None:
     DynamoDBBackend.transact_write_items = _ORIGINAL
+    for name, write in _ORIGINAL_WRITES.items():
+        setattr(DynamoDBBackend, name, write)

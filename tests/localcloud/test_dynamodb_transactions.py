@@ -1,6 +1,10 @@
-"""TransactWriteItems in the local cloud: all or nothing, without copying whole tables."""
+"""TransactWriteItems in the local cloud: all or nothing, without copying whole tables; conditional writes atomic."""
+
+import threading
+import time
 
 import boto3
+import moto.dynamodb.models.table as table_module
 import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
@@ -62,3 +66,38 @@ def test_two_operations_on_one_item_are_refused(dynamodb):
         dynamodb.transact_write_items(TransactItems=[item, item])
     assert refused.value.response["Error"]["Code"] == "ValidationException"
     assert _keys(dynamodb) == set()
+
+
+def test_racing_conditional_puts_let_exactly_one_claim_win(dynamodb, monkeypatch):
+    # Given a condition check slow enough that every racer evaluates it before anyone writes
+    original = table_module.get_filter_expression
+
+    class SlowCondition:
+        def __init__(self, condition):
+            self.condition = condition
+
+        def expr(self, item):
+            time.sleep(0.05)
+            return self.condition.expr(item)
+
+    monkeypatch.setattr(table_module, "get_filter_expression", lambda *a, **k: SlowCondition(original(*a, **k)))
+
+    # When eight clients claim one key with attribute_not_exists
+    outcomes: list[str] = []
+
+    def claim(n: int) -> None:
+        try:
+            dynamodb.put_item(TableName="users", Item={"pk": {"S": "KEY#k"}, "owner": {"S": str(n)}},
+                              ConditionExpression="attribute_not_exists(pk)")
+            outcomes.append("won")
+        except ClientError as error:
+            outcomes.append(error.response["Error"]["Code"])
+
+    racers = [threading.Thread(target=claim, args=(n,)) for n in range(8)]
+    for racer in racers:
+        racer.start()
+    for racer in racers:
+        racer.join()
+
+    # Then one put won and seven were refused, as DynamoDB's atomic conditional writes do
+    assert sorted(outcomes) == ["ConditionalCheckFailedException"] * 7 + ["won"]
