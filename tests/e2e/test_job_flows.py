@@ -160,3 +160,5 @@ def test_the_local_cloud_logs_requests_transitions_and_invocations(cloud):
     job = accepted["jobId"]
     assert f"job={job} state=CreateUser outcome=exited" in output
     assert f"lambda=create_user job={job} outcome=ok" in output
+    # The admission that started it, named by the request id (the job id, without Idempotency-Key)
+    assert f"admission={job} state=StartJob outcome=exited" in output
