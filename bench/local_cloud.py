@@ -1,4 +1,5 @@
-"""Benchmark the local cloud: start-up, accept latency, end-to-end job latency, throughput, memory.
+"""Benchmark the local cloud: start-up, accept latency (with and without Idempotency-Key), end-to-end
+job latency, throughput, memory.
 
 Starts `python -m localcloud run` on free loopback ports (the cloud assembly must already be
 synthesized: `make synth`), drives it over HTTP, prints the figures, and stops it. Every loop
@@ -74,8 +75,9 @@ class Bench:
             self.session_local.session.headers["x-api-key"] = API_KEY
         return self.session_local.session
 
-    def submit(self, path: str, body: dict) -> requests.Response:
-        return self.http.post(self.base_url + path, json=body, timeout=30)
+    def submit(self, path: str, body: dict, idempotency_key: str | None = None) -> requests.Response:
+        headers = {"Idempotency-Key": idempotency_key} if idempotency_key else {}
+        return self.http.post(self.base_url + path, json=body, headers=headers, timeout=30)
 
     def wait(self, status_url: str, timeout: float = 120) -> str:
         deadline = time.monotonic() + timeout
@@ -120,6 +122,22 @@ def accept_latencies(bench: Bench, concurrency: int, count: int) -> tuple[list[f
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
         results = list(pool.map(one, range(count)))
     return [latency for latency, _ in results], [url for _, url in results]
+
+
+def keyed_accept_latencies(bench: Bench, count: int) -> tuple[list[float], list[float], list[str]]:
+    """POSTs with a fresh Idempotency-Key each (claim + start), then each replayed (read the claim)."""
+    def timed(path: str, body: dict, key: str, expect_replay: bool) -> tuple[float, str]:
+        started = time.perf_counter()
+        response = bench.submit(path, body, idempotency_key=key)
+        elapsed = (time.perf_counter() - started) * 1000
+        if response.status_code != 202 or ("Idempotent-Replayed" in response.headers) != expect_replay:
+            raise RuntimeError(f"keyed accept failed: {response.status_code} {response.headers} {response.text}")
+        return elapsed, response.json()["statusUrl"]
+
+    requests_made = [(*bench.job_body("user", index), f"bench-{time.time_ns()}-{index}") for index in range(count)]
+    firsts = [timed(path, body, key, expect_replay=False) for path, body, key in requests_made]
+    replays = [timed(path, body, key, expect_replay=True)[0] for path, body, key in requests_made]
+    return [latency for latency, _ in firsts], replays, [url for _, url in firsts]
 
 
 def drain(bench: Bench, status_urls: list[str]) -> None:
@@ -201,6 +219,11 @@ def main() -> int:
             print(f"accept latency at concurrency {concurrency:>2}: p50 {percentile(latencies, 50):.1f} ms, "
                   f"p99 {percentile(latencies, 99):.1f} ms ({count} requests)")
             drain(bench, started_jobs)
+        firsts, replays, started_jobs = keyed_accept_latencies(bench, 100)
+        print(f"accept with Idempotency-Key, concurrency  1: p50 {percentile(firsts, 50):.1f} ms, "
+              f"p99 {percentile(firsts, 99):.1f} ms; replay p50 {percentile(replays, 50):.1f} ms, "
+              f"p99 {percentile(replays, 99):.1f} ms (100 keys)")
+        drain(bench, started_jobs)
         image = bench.upload_image()
         for kind in ("search", "recognition", "user"):
             latencies = job_latencies(bench, kind, args.jobs_per_kind, image)
