@@ -76,31 +76,33 @@ def test_a_new_job_is_accepted_at_its_status_url():
     result = render_response("/searches", "post", "default", _sync("SUCCEEDED", output=output))
     assert result.status_override is None  # the integration response's 202
     assert json.loads(result.output) == {"jobId": "job-1", "status": "RUNNING", "statusUrl": "/v1/jobs/job-1"}
-    assert result.header_overrides == {"Location": "/v1/jobs/job-1"}
+    assert result.header_overrides == {"Location": "/v1/jobs/job-1", "Retry-After": "5"}
 
 
 def test_a_replay_answers_the_earlier_job_and_says_so():
     output = json.dumps({"jobId": "k-abc", "status": "SUCCEEDED", "replayed": True})
     result = render_response("/users", "post", "default", _sync("SUCCEEDED", output=output))
     assert json.loads(result.output) == {"jobId": "k-abc", "status": "SUCCEEDED", "statusUrl": "/v1/jobs/k-abc"}
-    assert result.header_overrides == {"Location": "/v1/jobs/k-abc", "Idempotent-Replayed": "true"}
+    assert result.header_overrides == {"Location": "/v1/jobs/k-abc", "Retry-After": "5", "Idempotent-Replayed": "true"}
 
 
-@pytest.mark.parametrize("error, status, slug, field", [
-    ("Stepgate.IdempotencyKeyMalformed", 400, "validation-error", "Idempotency-Key"),
-    ("Stepgate.IdempotencyKeyReused", 409, "idempotency-key-reused", "Idempotency-Key"),
-    ("Stepgate.IdempotencyKeyExpired", 409, "idempotency-key-expired", "Idempotency-Key"),
-    ("Stepgate.IdempotencyKeyInUse", 409, "idempotency-key-in-use", "Idempotency-Key"),
-    ("Stepgate.TooManyJobs", 429, "throttled", None),
-    ("Stepgate.StartFailed", 500, "integration-failure", None),
-    ("States.Timeout", 500, "integration-failure", None),
+@pytest.mark.parametrize("error, status, slug, field, retry", [
+    ("Stepgate.IdempotencyKeyMalformed", 400, "validation-error", "Idempotency-Key", False),
+    ("Stepgate.IdempotencyKeyReused", 409, "idempotency-key-reused", "Idempotency-Key", False),
+    ("Stepgate.IdempotencyKeyExpired", 409, "idempotency-key-expired", "Idempotency-Key", False),
+    ("Stepgate.IdempotencyKeyInUse", 409, "idempotency-key-in-use", "Idempotency-Key", True),
+    ("Stepgate.TooManyJobs", 429, "throttled", None, True),
+    ("Stepgate.StartFailed", 500, "integration-failure", None, False),
+    ("States.Timeout", 500, "integration-failure", None, False),
 ])
-def test_a_refused_admission_is_a_problem(error, status, slug, field):
+def test_a_refused_admission_is_a_problem(error, status, slug, field, retry):
     cause = 'Idempotency-Key: already used with a "different" body'
     result = render_response("/recognitions", "post", "default", _sync("FAILED", error=error, cause=cause))
     problem = json.loads(result.output)
     assert result.status_override == status
     assert result.header_overrides["Content-Type"] == "application/problem+json"
+    # Retry-After only where retrying later can succeed
+    assert ("Retry-After" in result.header_overrides) is retry
     assert problem["type"] == f"urn:stepgate:problem:{slug}" and problem["status"] == status
     assert problem.get("field") == field
     if field:

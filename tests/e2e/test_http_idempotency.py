@@ -42,7 +42,7 @@ def test_the_same_key_and_body_return_the_same_job_before_and_after_it_finished(
     key, body = _key(), {"location": "JFK", "pickupAt": _in_days(1), "dropoffAt": _in_days(3)}
     first = _post(cloud, "/searches", body, key)
     job = _accepted(first)
-    assert "Idempotent-Replayed" not in first.headers
+    assert "Idempotent-Replayed" not in first.headers and int(first.headers["Retry-After"]) > 0
 
     # When the client retries while it runs
     running = _post(cloud, "/searches", body, key)
@@ -61,8 +61,10 @@ def test_the_same_key_and_body_return_the_same_job_before_and_after_it_finished(
 def test_the_same_key_with_another_body_is_a_409_problem(cloud):
     key = _key()
     job = _accepted(_post(cloud, "/users", _user(), key))
-    problem = _problem(_post(cloud, "/users", _user(), key), 409)
+    refused = _post(cloud, "/users", _user(), key)
+    problem = _problem(refused, 409)
     assert problem["type"] == "urn:stepgate:problem:idempotency-key-reused"
+    assert "Retry-After" not in refused.headers  # retrying the same request cannot succeed
     assert problem["field"] == "Idempotency-Key" and "different request body" in problem["detail"]
     # The first job is untouched
     assert cloud.poll(job["statusUrl"]).status_code == 303
