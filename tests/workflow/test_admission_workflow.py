@@ -6,6 +6,8 @@ import re
 import uuid
 
 import pytest
+from moto.core.exceptions import AWSError
+from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 
 
 def _user(**overrides) -> dict:
@@ -141,3 +143,35 @@ def test_a_claimed_key_whose_job_never_started_is_started_by_the_replay(jobs):
     job = jobs.wait(jobs.job_arn(job_id))
     assert job["status"] == "SUCCEEDED", job
     assert json.loads(job["input"]) == job_input
+
+
+class ExecutionLimitExceeded(AWSError):
+    TYPE = "ExecutionLimitExceeded"
+    STATUS = 400
+
+
+def test_a_job_that_could_not_start_releases_its_key_for_the_retry(jobs, monkeypatch):
+    # Given Step Functions refusing the next start (too many running executions)
+    original = StepFunctionsParserBackend.start_execution
+    refusals = []
+
+    def refuse_once(self, *args, **kwargs):
+        if not refusals:
+            refusals.append(args)
+            raise ExecutionLimitExceeded("Maximum number of running executions reached")
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(StepFunctionsParserBackend, "start_execution", refuse_once)
+    request = _user()
+
+    # When a keyed POST is admitted, and then retried with the same key and body
+    error, cause = _refused(jobs.admit("user", request, idempotency_key="busy-then-free"))
+    job_id = "k-" + hashlib.sha256(b"apikey0001|user|busy-then-free").hexdigest()
+    released = _claim(jobs, job_id)
+    retried = _admitted(jobs.admit("user", request, idempotency_key="busy-then-free"))
+
+    # Then the first is told to come back (429 in the API), nothing holds the key, and the retry starts the job
+    assert error == "Stepgate.TooManyJobs" and "Maximum number of running executions" in cause
+    assert released is None
+    assert retried == {"jobId": job_id, "status": "RUNNING", "replayed": False}
+    assert jobs.wait(jobs.job_arn(job_id))["status"] == "SUCCEEDED"
