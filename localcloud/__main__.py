@@ -1,4 +1,4 @@
-"""`python -m localcloud run|synth`: the entry points behind `make run` and `make synth`."""
+"""`python -m localcloud run|synth|sfn`: `make run`, `make synth`, and a bare Step Functions endpoint."""
 
 from __future__ import annotations
 
@@ -14,13 +14,19 @@ from localcloud.intrinsics import UnsupportedTemplate
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m localcloud")
-    parser.add_argument("command", choices=["run", "synth"])
+    parser.add_argument("command", choices=["run", "synth", "sfn"])
+    parser.add_argument("--host", default="127.0.0.1", help="sfn: address to listen on")
+    parser.add_argument("--port", type=int, help="sfn: port to listen on (default 8083, as Step Functions Local)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s", datefmt="%H:%M:%S")
     for noisy in ("werkzeug", "botocore", "urllib3"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     # The interpreter logs every failed path lookup at ERROR; the execution log already reports failures.
     logging.getLogger("moto").setLevel(logging.CRITICAL)
+    if args.command == "sfn":  # no stack: nothing to synthesize
+        from localcloud.sfn_endpoint import DEFAULT_PORT, serve_step_functions
+
+        return serve_step_functions(args.host, args.port or DEFAULT_PORT)
     try:
         assembly = ensure_assembly()
     except AssemblyError as exc:
