@@ -12,6 +12,9 @@ from localcloud.dynamodb_transactions import (
 )
 from localcloud.rekognition import install_into_moto as install_local_rekognition
 from localcloud.sfn_caches import install_interpreter_caches, uninstall_interpreter_caches
+from localcloud.sfn_definition_validation import install_definition_validation, uninstall_definition_validation
+from localcloud.sfn_execution_names import install_generated_execution_names, uninstall_generated_execution_names
+from localcloud.sfn_history_paging import install_history_paging, uninstall_history_paging
 from localcloud.sfn_mock_config import install_mock_config_support, uninstall_mock_config_support
 from localcloud.sfn_service_integrations import (
     install_service_integration_casing,
@@ -31,9 +34,15 @@ def install_local_behaviour(wait_time_scale: float) -> None:
     install_synchronous_stop()
     install_start_sync_execution()
     install_service_integration_casing()
+    install_definition_validation()
+    install_generated_execution_names()  # after mock config support: it wraps what is installed
+    install_history_paging()
 
 
 def uninstall_local_behaviour() -> None:
+    uninstall_history_paging()
+    uninstall_generated_execution_names()
+    uninstall_definition_validation()
     uninstall_service_integration_casing()
     uninstall_start_sync_execution()
     uninstall_synchronous_stop()

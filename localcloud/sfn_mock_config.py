@@ -6,6 +6,12 @@ names answered by its `MockedResponses` (`Return` or `Throw`, per invocation ran
 mocked responses but loads no configuration and ignores the `#TestCase` suffix; this module
 supplies both.
 
+Invocations are counted per state across the whole execution, as Step Functions Local counts
+them: retries, revisits and every iteration of a Map share one counter, so with MaxConcurrency 1
+the n-th iteration of a once-invoked state gets response "n" (the Developer Guide's note on Map
+states in sfn-local-mock-cfg-file: concurrent iterations make the assignment unpredictable).
+moto counts only the current state's retries, so every Map iteration would get response "0".
+
 State machine names in the file may be the deployed name, the template's logical id, or an
 alias registered by the local cloud (for Stepgate: `Jobs`).
 """
@@ -15,17 +21,21 @@ from __future__ import annotations
 import json
 import os
 import threading
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, RootModel
 from moto.stepfunctions.exceptions import InvalidName
 from moto.stepfunctions.parser import models as parser_models
+from moto.stepfunctions.parser.asl.eval.environment import Environment
 from moto.stepfunctions.parser.backend import execution as parser_execution
 from moto.stepfunctions.parser.mocking import mock_config
 
 _ORIGINAL_START = parser_models.StepFunctionsParserBackend.start_execution
 _ORIGINAL_WORKER = parser_execution.Execution._get_start_execution_worker
+_ORIGINAL_MOCKED_RESPONSE = Environment.get_current_mocked_response
+_counting = threading.Lock()
 _pending = threading.local()
 _aliases: dict[str, str] = {}
 
@@ -87,10 +97,27 @@ def load_test_case(state_machine_name: str, test_case: str, path: str | None = N
     if test_case not in config.StateMachines[configured].TestCases:
         raise MockConfigError(f"SFN_MOCK_CONFIG has no test case {test_case!r} for {configured}")
     try:
-        return mock_config._mock_test_case_from_raw(
+        loaded = mock_config._mock_test_case_from_raw(
             state_machine_name=configured, test_case_name=test_case, raw_mock_config=config)
     except (RuntimeError, ValueError) as exc:
         raise MockConfigError(str(exc)) from exc
+    loaded.invocations = Counter()  # one test case object per execution, shared by its Map/Parallel frames
+    return loaded
+
+
+def _mocked_response_by_invocation(self: Environment):
+    invocations = getattr(self.mock_test_case, "invocations", None)
+    if invocations is None or not self.is_mocked_mode():
+        return _ORIGINAL_MOCKED_RESPONSE(self)
+    state_name = self.next_state_name
+    responses = self.mock_test_case.state_mocked_responses[state_name].mocked_responses
+    with _counting:
+        invocation = invocations[state_name]
+        invocations[state_name] += 1
+    if invocation >= len(responses):
+        # Step Functions Local: "If you do not specify a mocked response, the state machine execution will fail."
+        raise RuntimeError(f"No mocked response definition for state '{state_name}' and invocation '{invocation}'")
+    return responses[invocation]
 
 
 def _start_execution(self, state_machine_arn: str, *args: Any, **kwargs: Any):
@@ -119,8 +146,10 @@ def _start_execution_worker(self):
 def install_mock_config_support() -> None:
     parser_models.StepFunctionsParserBackend.start_execution = _start_execution
     parser_execution.Execution._get_start_execution_worker = _start_execution_worker
+    Environment.get_current_mocked_response = _mocked_response_by_invocation
 
 
 def uninstall_mock_config_support() -> None:
     parser_models.StepFunctionsParserBackend.start_execution = _ORIGINAL_START
     parser_execution.Execution._get_start_execution_worker = _ORIGINAL_WORKER
+    Environment.get_current_mocked_response = _ORIGINAL_MOCKED_RESPONSE

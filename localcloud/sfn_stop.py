@@ -3,6 +3,8 @@
 moto drops StopExecution's `error`/`cause` and leaves the execution RUNNING until its interpreter
 thread notices the stop (after the task in flight returns: seconds for a busy Lambda). On AWS the
 stopped execution reads ABORTED as soon as StopExecution returns, and the API's cancel relies on it.
+It also keeps the stopDate StopExecution returned: moto stamps a new one when the interpreter
+thread ends, so a cancelled job's `finishedAt` moved by seconds after it had been reported.
 """
 
 from __future__ import annotations
@@ -11,11 +13,12 @@ import datetime
 
 from moto.core.responses import ActionResult
 from moto.stepfunctions.parser.api import ExecutionStatus
-from moto.stepfunctions.parser.backend.execution import Execution
+from moto.stepfunctions.parser.backend.execution import BaseExecutionWorkerCommunication, Execution
 from moto.stepfunctions.responses import StepFunctionResponse
 
 _ORIGINAL_STOP = Execution.stop
 _ORIGINAL_STOP_RESPONSE = StepFunctionResponse.stop_execution
+_ORIGINAL_REFLECT = BaseExecutionWorkerCommunication._reflect_execution_status
 
 
 def _stop_now(self: Execution, stop_date: datetime.datetime, error: str | None, cause: str | None):
@@ -25,6 +28,13 @@ def _stop_now(self: Execution, stop_date: datetime.datetime, error: str | None, 
         self.error = error or None
         self.cause = cause or None
     _ORIGINAL_STOP(self, stop_date=stop_date, error=error, cause=cause)
+
+
+def _reflect_unless_stopped(self: BaseExecutionWorkerCommunication):
+    execution = self.execution
+    if execution.exec_status == ExecutionStatus.ABORTED and execution.stop_date is not None:
+        return  # stopped: status, error, cause and stopDate were settled when StopExecution answered
+    _ORIGINAL_REFLECT(self)
 
 
 def _stop_execution_response(self: StepFunctionResponse):
@@ -39,8 +49,10 @@ def _stop_execution_response(self: StepFunctionResponse):
 def install_synchronous_stop() -> None:
     Execution.stop = _stop_now
     StepFunctionResponse.stop_execution = _stop_execution_response
+    BaseExecutionWorkerCommunication._reflect_execution_status = _reflect_unless_stopped
 
 
 def uninstall_synchronous_stop() -> None:
     Execution.stop = _ORIGINAL_STOP
     StepFunctionResponse.stop_execution = _ORIGINAL_STOP_RESPONSE
+    BaseExecutionWorkerCommunication._reflect_execution_status = _ORIGINAL_REFLECT
