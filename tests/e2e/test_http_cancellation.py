@@ -33,8 +33,10 @@ def test_a_search_cancelled_mid_flight_is_aborted_and_its_result_url_is_410(clou
     assert status.status_code == 200 and document["status"] == "ABORTED" and "resultUrl" not in document
     assert document["error"]["type"] == "urn:stepgate:problem:job-cancelled" and document["finishedAt"]
 
-    # And once the worker's in-flight work is over, its offers are still never served
+    # And once the worker's in-flight work is over, the status still says when it was cancelled
     time.sleep(2.2)
+    assert cloud.request("GET", accepted["statusUrl"]).json()["finishedAt"] == document["finishedAt"]
+    # and its offers are still never served
     result_url = f"/v1/searches/{accepted['jobId']}/offers"
     assert _problem(cloud.request("GET", result_url), 410)["type"] == "urn:stepgate:problem:job-cancelled"
 
