@@ -11,7 +11,7 @@ InternalServerException events, then the DetectSentiment TaskSucceeded with reso
 import jmespath
 import pytest
 
-from tests.compat.conftest import history_when_finished, suite_dir
+from tests.compat.sfn_local_endpoint import history_when_finished, suite_dir
 
 # The makefile's queries quote literals in backticks, which jmespath still parses but calls deprecated.
 pytestmark = pytest.mark.filterwarnings("ignore:deprecated string literal syntax")
@@ -36,7 +36,7 @@ TARGETS = {
 }
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def sfn(step_functions_local):
     folder = suite_dir(SUITE)
     client = step_functions_local(folder / "statemachine" / "test" / "MockConfigFile.json", wait_time_scale=0.1)

@@ -11,13 +11,13 @@ import json
 
 import pytest
 
-from tests.compat.conftest import client, history_when_finished, suite_dir
+from tests.compat.sfn_local_endpoint import client, history_when_finished, suite_dir
 
 SUITE = "aws-docs-sfn-local-mock-example"
 QUEUE_URL = "https://sqs.us-east-1.amazonaws.com/123456789012/myQueue"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def sfn(step_functions_local):
     folder = suite_dir(SUITE)
     # LambdaState backs off 2 + 4 + 8 s as declared; a tenth of that keeps the suite quick.

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from tests.compat.conftest import TERMINAL_EVENTS, suite_dir
+from tests.compat.sfn_local_endpoint import TERMINAL_EVENTS, suite_dir
 
 SUITE = "java-demo-local-testing"
 
@@ -21,7 +21,7 @@ def compact(path) -> str:
     return json.dumps(json.loads(path.read_text(encoding="utf-8")), separators=(",", ":"))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def local(step_functions_local):
     folder = suite_dir(SUITE)
     # Half the declared retry intervals (1 s each) keeps the spec's fixed waits meaningful with a margin.

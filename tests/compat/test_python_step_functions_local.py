@@ -8,12 +8,12 @@ statemachine/test/valid_input.json, polls GetExecutionHistory until ExecutionSuc
 
 import pytest
 
-from tests.compat.conftest import history_when_finished, suite_dir
+from tests.compat.sfn_local_endpoint import history_when_finished, suite_dir
 
 SUITE = "python-step-functions-local"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def sfn_client(step_functions_local):
     folder = suite_dir(SUITE)
     client = step_functions_local(folder / "statemachine" / "test" / "MockConfigFile.json", wait_time_scale=0.1)

@@ -8,12 +8,12 @@ HybridPath of statemachine/test/MockConfigFile.json.
 
 import pytest
 
-from tests.compat.conftest import history_when_finished, suite_dir
+from tests.compat.sfn_local_endpoint import history_when_finished, suite_dir
 
 SUITE = "python-step-functions-local-mock"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def sfn_client(step_functions_local):
     folder = suite_dir(SUITE)
     # The RetryPath backs off 2 + 4 + 8 s as declared; a tenth of that keeps the suite quick.
