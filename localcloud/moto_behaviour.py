@@ -1,7 +1,9 @@
 """Every change the local cloud makes to moto's behaviour, installed and removed as one set.
 
 The local cloud server and the in-process workflow harness must run the same moto, so
-both call these two functions instead of keeping their own lists.
+both call these two functions instead of keeping their own lists. Installs nest (a session's
+moto server and a module's in-process mock can overlap in one test process): only the outermost
+pair patches and unpatches, and each uninstall gives back the enclosing caller's wait scale.
 """
 
 from __future__ import annotations
@@ -25,10 +27,16 @@ from localcloud.sfn_sync_execution import install_start_sync_execution, uninstal
 from localcloud.sfn_timing import install_wait_time_scale, uninstall_wait_time_scale
 
 
+_scales: list[float] = []
+
+
 def install_local_behaviour(wait_time_scale: float) -> None:
+    _scales.append(wait_time_scale)
+    install_wait_time_scale(wait_time_scale)
+    if len(_scales) > 1:
+        return
     install_local_rekognition()
     install_mock_config_support()
-    install_wait_time_scale(wait_time_scale)
     install_interpreter_caches()
     install_transaction_without_table_copies()
     install_synchronous_stop()
@@ -40,6 +48,11 @@ def install_local_behaviour(wait_time_scale: float) -> None:
 
 
 def uninstall_local_behaviour() -> None:
+    if _scales:
+        _scales.pop()
+    if _scales:
+        install_wait_time_scale(_scales[-1])
+        return
     uninstall_history_paging()
     uninstall_generated_execution_names()
     uninstall_definition_validation()

@@ -13,21 +13,20 @@ from typing import Any
 
 from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 
-_replaced: list = []
-
 
 def install_generated_execution_names() -> None:
-    if _replaced:
-        return
     start_execution = StepFunctionsParserBackend.start_execution  # whatever is installed (mock config support)
+    if hasattr(start_execution, "without_generated_names"):
+        return
 
     def start_with_a_name(self, state_machine_arn: str, name: str | None = None, *args: Any, **kwargs: Any):
         return start_execution(self, state_machine_arn, name or str(uuid.uuid4()), *args, **kwargs)
 
-    _replaced.append(start_execution)
+    start_with_a_name.without_generated_names = start_execution
     StepFunctionsParserBackend.start_execution = start_with_a_name
 
 
 def uninstall_generated_execution_names() -> None:
-    if _replaced:
-        StepFunctionsParserBackend.start_execution = _replaced.pop()
+    installed = StepFunctionsParserBackend.start_execution
+    if hasattr(installed, "without_generated_names"):
+        StepFunctionsParserBackend.start_execution = installed.without_generated_names
