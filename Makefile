@@ -7,11 +7,12 @@ STAMP := $(VENV)/.installed-$(shell sha256sum requirements.txt | cut -c1-16)
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
 
-.PHONY: help venv synth test test-fast run deploy diff lint bench lock clean
+.PHONY: help venv synth test test-fast parity run deploy diff lint bench lock clean
 
 help:
 	@echo "make run     serve the stack on http://127.0.0.1:3000 (AWS endpoint on :4566)"
 	@echo "make test    every test, offline"
+	@echo "make parity the VTL renderer against the AWS-recorded corpus (prints P/N and each failure)"
 	@echo "make synth   write cdk.out (no AWS credentials needed)"
 	@echo "make deploy  cdk deploy with the pinned CDK CLI"
 	@echo "make bench   local cloud benchmark"
@@ -32,6 +33,10 @@ synth: venv
 
 test: venv
 	$(PY) -m pytest -n 2 --dist loadgroup
+
+# The ground-truth VTL corpus (tests/parity/cases); also part of make test.
+parity: venv
+	$(PY) -m tests.parity.report
 
 run: venv
 	$(PY) -m localcloud run
