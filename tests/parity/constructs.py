@@ -13,6 +13,7 @@ _STRING = re.compile(r'"(?:[^"\\]|\\.)*"|\'[^\']*\'')
 _DIRECTIVE = re.compile(r"#\{?(set|if|elseif|else|end|foreach|break|stop|macro|parse|include|define|evaluate)\b\}?")
 _REFERENCE = re.compile(r"\$(!?)(\{?)([A-Za-z_][A-Za-z0-9_-]*)((?:\.[A-Za-z_][A-Za-z0-9_-]*(?:\([^()]*(?:\([^()]*\)[^()]*)*\))?|\[[^\]]*\])*)")
 _OPERATOR = re.compile(r"==|!=|&&|\|\||<=|>=|(?<![=!<>])[<>](?!=)|(?<![=!])!(?!=)")
+_WORD_OPERATOR = re.compile(r"(?<![\w.$])(and|or|not|eq|ne|gt|lt|ge|le)(?![\w(])")
 _ARITHMETIC = re.compile(r"[R\d)\]]\s*([-+*/%])\s*[R\d($-]")
 _OVERRIDE_MAPS = ("header", "path", "querystring")
 _DIRECTIVE_EXPRESSION = re.compile(r"#\{?(?:set|if|elseif|foreach)\}?\s*\(")
@@ -21,6 +22,10 @@ _DIRECTIVE_EXPRESSION = re.compile(r"#\{?(?:set|if|elseif|foreach)\}?\s*\(")
 def constructs_in(template: str) -> set[str]:
     """Every construct `template` uses (see the module docstring for the names)."""
     found: set[str] = {f"#{name}" for name in _DIRECTIVE.findall(template)}
+    if re.search(r"(?<![#\\])##", template):
+        found.add("## comment")
+    if re.search(r"(?<!#)#\*", template):
+        found.add("#* comment *#")
     for quiet, root, segments in _scan_references(template):
         if quiet:
             found.add("$!quiet")
@@ -28,6 +33,9 @@ def constructs_in(template: str) -> set[str]:
     for expression in directive_expressions(template):
         bare = _STRING.sub('""', expression)
         found |= {f"operator {op}" for op in _OPERATOR.findall(_REFERENCE.sub("R", bare))}
+        found |= {f"operator {op}" for op in _WORD_OPERATOR.findall(_REFERENCE.sub("R", bare))}
+        if re.search(r"\[[^\]]*\.\.[^\]]*\]", bare):
+            found.add("[range]")
         found |= {f"arithmetic {op}" for op in arithmetic_in(expression)}
         if re.search(r"(?:=|\(|,)\s*\[", bare):
             found.add("[list literal]")
