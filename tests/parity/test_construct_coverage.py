@@ -55,3 +55,9 @@ def test_the_construct_scanner_sees_what_it_must():
             "$!quiet"} <= constructs_in(template)
     assert arithmetic_in('$x = $s.split(",", -1)') == []
     assert arithmetic_in("$n = $m - 1") == ["-"]
+
+
+def test_a_construct_without_a_case_is_reported():
+    # $util.toJson is AppSync's: no API Gateway recording can ever back it.
+    assert "$util.toJson()" in constructs_in("$util.toJson($input.path('$'))")
+    assert "$util.toJson()" not in backing_cases()
