@@ -111,7 +111,7 @@ def request_context(
     moment = datetime.fromtimestamp(epoch_ms / 1000, tz=timezone.utc)
     identity = dict.fromkeys(IDENTITY_KEYS)
     identity.update(sourceIp=source_ip, userAgent=user_agent)
-    if api_key or api_key_id:  # present only where the method checked an API key
+    if api_key_id:  # present only where the method checked an API key (AWS lists neither otherwise)
         identity.update(apiKey=api_key, apiKeyId=api_key_id)
     context = {
         "resourceId": resource_id,

@@ -1,4 +1,8 @@
-"""The renderer behaves like API Gateway's Velocity 1.7 on the JVM where airspeed-ext does not."""
+"""The renderer behaves like API Gateway's Velocity 1.7 on the JVM where airspeed-ext does not.
+
+AWS-recorded behaviour is checked by tests/parity; these pin the Java emulation of constructs no recording
+covers (and which api/openapi.yaml therefore must not use).
+"""
 
 import pytest
 
