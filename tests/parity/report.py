@@ -2,6 +2,7 @@
 
     python -m tests.parity.report            # cases: failures, then P/N (exit 1 on a failure)
     python -m tests.parity.report --constructs   # construct -> case ids, and our unbacked constructs
+    python -m tests.parity.report --markdown     # the construct -> cases table of docs/VTL.md
 """
 
 from __future__ import annotations
@@ -42,5 +43,21 @@ def print_constructs() -> int:
     return 1 if unbacked else 0
 
 
+def print_markdown_table() -> int:
+    from tests.parity.test_construct_coverage import backing_cases
+
+    backed = backing_cases()
+    rank = {"#": 0, "$": 1, ".": 2, "o": 3, "[": 4, "{": 4, "a": 5}
+    print("| construct | ground-truth cases (tests/parity/cases/<family>.yaml, id) |")
+    print("|---|---|")
+    for construct in sorted(backed, key=lambda c: (rank.get(c[0], 6), c)):
+        ids = backed[construct]
+        more = f" (+{len(ids) - 3})" if len(ids) > 3 else ""
+        print(f"| `{construct}` | {', '.join(f'`{i}`' for i in ids[:3])}{more} |")
+    return 0
+
+
 if __name__ == "__main__":
-    sys.exit(print_constructs() if "--constructs" in sys.argv else run_corpus())
+    if "--constructs" in sys.argv:
+        sys.exit(print_constructs())
+    sys.exit(print_markdown_table() if "--markdown" in sys.argv else run_corpus())
