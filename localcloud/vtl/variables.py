@@ -13,11 +13,10 @@ from localcloud.vtl.escaping import escape_javascript
 from localcloud.vtl.java import ContextMap, to_string
 from localcloud.vtl.jsonpath import json_path
 
-# API Gateway's $context keys and $context.identity keys, in the order keySet() lists them (AWS recorded).
+# $context keys and $context.identity keys, in the order keySet() lists them (AWS recorded).
 CONTEXT_KEYS = ("resourceId", "resourcePath", "httpMethod", "extendedRequestId", "requestTime", "path", "accountId",
                 "protocol", "requestOverride", "stage", "domainPrefix", "requestTimeEpoch", "requestId", "identity",
                 "domainName", "deploymentId", "responseOverride", "apiId")
-# (identity), in the order its keySet() lists them (AWS recorded).
 IDENTITY_KEYS = ("cognitoIdentityPoolId", "accountId", "cognitoIdentityId", "caller", "sourceIp", "principalOrgId",
                  "accessKey", "cognitoAuthenticationType", "cognitoAuthenticationProvider", "userArn", "userAgent",
                  "user")
