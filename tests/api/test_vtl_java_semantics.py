@@ -71,3 +71,14 @@ def test_util_url_and_base64_helpers():
     assert render("$util.urlEncode('a b/ü')") == "a+b%2F%C3%BC"
     assert render("$util.urlDecode('a+b%2F%C3%BC')") == "a b/ü"
     assert render("$util.base64Decode($util.base64Encode('東京'))") == "東京"
+
+
+@pytest.mark.parametrize("template, expected", [
+    ("X\n  #set($a = 1)\nY", "X\n  Y"),  # indentation after text is text (Parser.jjt TEXT), the #set eats its newline
+    ("#if(true)\n  #set($a = 1)\n#end\nY", "Y"),  # a #set that starts a token eats its indentation too
+    ("  #if(true)\nA\n  #end\nB", "  A\n  B"),  # indentation before #if/#end is emitted, their newline is not
+    ("#foreach($i in [1,2])\n$i\n#end\nZ", "1\n2\nZ"),
+    ("#if(false)\nA\n#else  \nB\n#end", "B\n"),
+])
+def test_velocity_1_7_whitespace_around_directive_lines(template, expected):
+    assert render(template) == expected
