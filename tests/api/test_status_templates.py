@@ -9,7 +9,10 @@ import json
 
 import pytest
 
+from stepgate_jobs.callbacks import job_error
 from stepgate_jobs.cancellation import CancellationRecord, execution_cause
+from stepgate_jobs.job_problems import JOB_PROBLEM_TYPES, job_problem
+from tests.api.api_spec import integration
 from tests.api.templates import render_request, render_response
 
 PATH = "/jobs/{jobId}"
@@ -207,3 +210,21 @@ def test_every_status_body_is_exactly_the_json_document(description):
     output = render_response(PATH, "get", "default", description).output
     assert output.startswith("{") and output.endswith("}")
     json.loads(output)
+
+
+def _map_literal(template: str, name: str) -> dict:
+    line = next(line for line in template.splitlines() if line.startswith(f"#set(${name} = {{"))
+    return json.loads(line[len(f"#set(${name} = "):line.rindex(")")])
+
+
+def test_the_status_template_and_the_callbacks_name_errors_alike():
+    # One table, two readers: the status template's map literals and job_problems.py (callbacks) agree
+    template = integration(PATH, "get")["responses"]["default"]["responseTemplates"]["application/json"]
+    slugs, statuses = _map_literal(template, "slugs"), _map_literal(template, "statuses")
+    assert {error: (slugs[error], int(statuses[error])) for error in slugs} == JOB_PROBLEM_TYPES
+    for error in [*JOB_PROBLEM_TYPES, "States.TaskFailed", "KeyError"]:
+        _, document = status_of(describe("FAILED", error=error, cause=report("x: y")))
+        slug, title, status = job_problem(error)
+        assert document["error"]["type"] == job_error(error, "x: y")["type"] == f"urn:stepgate:problem:{slug}"
+        assert document["error"]["title"] == job_error(error, "x: y")["title"] == title
+        assert document["error"]["status"] == status
