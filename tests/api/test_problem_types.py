@@ -17,7 +17,8 @@ from tests.api.api_spec import api_body
 
 ROOT = Path(__file__).resolve().parents[2]
 LITERAL = re.compile(r'"type":"urn:stepgate:problem:([a-z-]+)","title":"([^"$]+)"')
-SLUG_SET = re.compile(r'#set\(\$problemSlug = "([a-z-]+)"\)##\n#set\(\$problemTitle = "([^"]+)"\)')
+# A template answering several problems sets the slug and the title together, then prints them once.
+SLUG_SET = re.compile(r'#set\(\$(?:problemSlug|slug) = "([a-z-]+)"\)\n#set\(\$(?:problemTitle|title) = "([^"]+)"\)')
 PROXY_PROBLEM = re.compile(r'problem_response\(\d+, "([a-z-]+)", "([^"]+)"')
 # Their title names the part at fault (the body, the parameters, the Idempotency-Key, ...; or the gateway's phrase).
 TITLED_PER_CAUSE = {"validation-error", "bad-request", "integration-failure"}

@@ -212,15 +212,17 @@ def test_every_status_body_is_exactly_the_json_document(description):
     json.loads(output)
 
 
-def _map_literal(template: str, name: str) -> dict:
-    line = next(line for line in template.splitlines() if line.startswith(f"#set(${name} = {{"))
-    return json.loads(line[len(f"#set(${name} = "):line.rindex(")")])
+def _parsed_map(template: str, name: str) -> dict:
+    """The JSON a `#set($name = $util.parseJson('{...}'))` line of the template parses."""
+    prefix = f"#set(${name} = $util.parseJson('"
+    line = next(line for line in template.splitlines() if line.startswith(prefix))
+    return json.loads(line[len(prefix):line.rindex("')")])
 
 
 def test_the_status_template_and_the_callbacks_name_errors_alike():
     # One table, two readers: the status template's map literals and job_problems.py (callbacks) agree
     template = integration(PATH, "get")["responses"]["default"]["responseTemplates"]["application/json"]
-    slugs, statuses = _map_literal(template, "slugs"), _map_literal(template, "statuses")
+    slugs, statuses = _parsed_map(template, "slugs"), _parsed_map(template, "statuses")
     assert {error: (slugs[error], int(statuses[error])) for error in slugs} == JOB_PROBLEM_TYPES
     for error in [*JOB_PROBLEM_TYPES, "States.TaskFailed", "KeyError"]:
         _, document = status_of(describe("FAILED", error=error, cause=report("x: y")))
