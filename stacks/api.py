@@ -15,6 +15,7 @@ from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from stacks.admission import Admission
+from stacks.openapi_spec import deployable_spec
 from stacks.settings import OPENAPI_FILE, Settings, log_retention
 from stacks.storage import Storage
 from stacks.workers import Workers
@@ -95,7 +96,8 @@ class Api(Construct):
                 resources=[workflow.execution_arn()],
             )
         )
-        storage.labels_table.grant(self.role, "dynamodb:GetItem")
+        # The labels are read with a Query whose filter decides expiry (no date arithmetic in VTL).
+        storage.labels_table.grant(self.role, "dynamodb:Query")
         storage.users_table.grant(self.role, "dynamodb:GetItem")
         storage.grant_uploads(self.role, "s3:PutObject")
 
@@ -109,7 +111,7 @@ class Api(Construct):
             "UploadsBucketName": storage.uploads_bucket.bucket_name,
             "RetryAfterSeconds": str(settings.retry_after_seconds),
         }
-        body = substitute_placeholders(self.spec, variables)
+        body = substitute_placeholders(deployable_spec(self.spec), variables)
 
         self.access_logs = logs.LogGroup(
             self,

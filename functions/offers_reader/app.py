@@ -34,12 +34,12 @@ def handler(event: APIGatewayProxyEvent, context: LambdaContext) -> dict:
         return problem_response(400, "validation-error", "Invalid query parameter", str(error), error.field)
     except OffersNotFound as error:
         metrics.add_metric(name="OffersNotFound", unit=MetricUnit.Count, value=1)
-        return problem_response(404, "not-found", "Offers not found", str(error))
+        return problem_response(404, "not-found", "Not Found", str(error))
     except OffersCancelled as error:
         metrics.add_metric(name="OffersCancelled", unit=MetricUnit.Count, value=1)
         return problem_response(410, "job-cancelled", "Job cancelled", str(error))
     except OffersExpired as error:
         metrics.add_metric(name="OffersExpired", unit=MetricUnit.Count, value=1)
-        return problem_response(410, "gone", "Offers expired", str(error))
+        return problem_response(410, "gone", "Gone", str(error))
     metrics.add_metric(name="OffersRead", unit=MetricUnit.Count, value=1)
     return json_response(200, document.body, {"Expires": document.expires_http_date})

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import ipaddress
 import json
-import re
 import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from stepgate_jobs.errors import CallbackNotDelivered, ValidationError
+from stepgate_jobs.job_problems import job_problem
 
 MAX_CALLBACK_URL_LENGTH = 2048
 LOOPBACK_HOST = "127.0.0.1"
@@ -80,8 +80,7 @@ def result_url(stage: str, kind: str, job_id: str, result: dict) -> str:
 
 
 def job_error(error: str | None, cause: str | None) -> dict:
-    """The failure as the status document shows it: a problem named after the workflow's error."""
-    name = error or "JobFailed"
+    """The failure as the status document shows it (job_problems.py: the same type and title)."""
     detail = cause or "The job failed."
     try:
         parsed = json.loads(detail)
@@ -89,10 +88,8 @@ def job_error(error: str | None, cause: str | None) -> dict:
             detail = parsed["errorMessage"]
     except ValueError:
         pass
-    # The status template's rule: the workflow's own PascalCase errors in kebab case; States.*/Lambda.* are job-failed.
-    slug = re.sub(r"([a-z0-9])([A-Z])", r"\1-\2", name).lower() if re.fullmatch(r"[A-Z][A-Za-z0-9]*", name) \
-        else "job-failed"
-    return {"type": f"urn:stepgate:problem:{slug}", "title": name, "detail": detail}
+    slug, title, _ = job_problem(error)
+    return {"type": f"urn:stepgate:problem:{slug}", "title": title, "detail": detail}
 
 
 SignFunction = Callable[[str, str, bytes], dict[str, str]]  # (secret, message id, body) -> headers

@@ -9,6 +9,7 @@ execution stopped.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from typing import Protocol
@@ -86,5 +87,11 @@ def cancel_job(job_id: str, executions: Executions, store: CancellationStore, no
     record = CancellationRecord(job_id, kind, CANCEL_ERROR, f"Cancelled by the client at {cancelled_at} (request {request_id}).",
                                 cancelled_at, expires_at=now_epoch + retention_seconds)
     store.record(record)
-    executions.stop(job_id, record.error, record.cause)
+    executions.stop(job_id, record.error, execution_cause(record))
     return record
+
+
+def execution_cause(record: CancellationRecord) -> str:
+    """The stopped execution's cause: the same {cause, finishedAt} report the workflow's own failures
+    carry, so the status template reads when the job ended without date arithmetic."""
+    return json.dumps({"cause": record.cause, "finishedAt": record.cancelled_at}, separators=(",", ":"))

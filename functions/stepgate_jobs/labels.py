@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from stepgate_jobs.timestamps import retention_fields
+
 # A local-cloud DetectLabels marks its output with a LabelModelVersion of "local-<n>".
 LOCAL_MODEL_VERSION_PREFIX = "local-"
 AMAZON_SOURCE = "amazon-rekognition"
@@ -36,6 +38,6 @@ def recognition_result(response: dict[str, Any], max_labels: int, min_confidence
         "labels": labels,
         "imageProperties": response.get("ImageProperties"),
         "labelCount": len(labels),
-        "expiresAt": expires_at,
+        **retention_fields(expires_at),
         "source": label_source(response),
     }

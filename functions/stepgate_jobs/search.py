@@ -11,7 +11,7 @@ from typing import Callable, Protocol
 
 from stepgate_jobs.errors import SupplierUnavailable, ValidationError
 from stepgate_jobs.fleet import Fleet, Location, load_fleet
-from stepgate_jobs.timestamps import parse_aware_datetime
+from stepgate_jobs.timestamps import parse_aware_datetime, retention_fields
 
 CENT = Decimal("0.01")
 SECONDS_PER_DAY = 24 * 60 * 60
@@ -142,4 +142,5 @@ def price_offers(search: Search, provider: OfferProvider) -> list[Offer]:
 def search_offers(request: dict, provider: OfferProvider, now_epoch: int, ttl_seconds: int) -> dict:
     """SearchOffers task output: the priced offers, kept until expiresAt."""
     offers = price_offers(search_from_request(request), provider)
-    return {"offers": [offer.to_dict() for offer in offers], "offerCount": len(offers), "expiresAt": now_epoch + ttl_seconds}
+    return {"offers": [offer.to_dict() for offer in offers], "offerCount": len(offers),
+            **retention_fields(now_epoch + ttl_seconds)}

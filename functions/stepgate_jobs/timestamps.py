@@ -28,3 +28,13 @@ def epoch_to_iso_utc(epoch_seconds: int | float) -> str:
 def epoch_to_http_date(epoch_seconds: int | float) -> str:
     """RFC 9110 IMF-fixdate, as the Expires header wants: `Sun, 22 Nov 2026 08:26:35 GMT`."""
     return formatdate(epoch_seconds, usegmt=True)
+
+
+def retention_fields(expires_epoch: int) -> dict:
+    """A result's expiry in every form its readers need, so no template does date arithmetic.
+
+    `expiresAt` (ISO, the API's type) is served; `expiresEpoch` feeds DynamoDB (TTL, expiry
+    filter); `expiresHttpDate` is the result's `Expires` header.
+    """
+    return {"expiresAt": epoch_to_iso_utc(expires_epoch), "expiresEpoch": expires_epoch,
+            "expiresHttpDate": epoch_to_http_date(expires_epoch)}

@@ -9,6 +9,8 @@ from typing import Any
 
 import yaml
 
+from stacks.openapi_spec import deployable_spec
+
 OPENAPI_FILE = Path(__file__).resolve().parents[2] / "api" / "openapi.yaml"
 REGION = "us-east-1"
 ACCOUNT_ID = "123456789012"
@@ -50,7 +52,7 @@ def _raw_spec() -> dict:
 
 def api_body(**overrides: str) -> dict:
     """The deployable body, placeholders filled (overrides e.g. a moto state machine's name)."""
-    return fill_placeholders(_raw_spec(), {**PLACEHOLDER_VALUES, **overrides})
+    return fill_placeholders(deployable_spec(_raw_spec()), {**PLACEHOLDER_VALUES, **overrides})
 
 
 def integration(path: str, method: str, **overrides: str) -> dict:

@@ -3,8 +3,9 @@
 import json
 
 import pytest
+import yaml
 
-from tests.api.api_spec import PLACEHOLDER_VALUES
+from tests.api.api_spec import OPENAPI_FILE, PLACEHOLDER_VALUES, api_body
 from tests.api.templates import render_request, render_response
 
 TRICKY = "O'Brien \"Bob\" \\ back\nnew\ttab 東京 ✓ 😀 </script>"
@@ -125,3 +126,51 @@ def test_start_sync_execution_errors_become_problems(error_type, status, slug):
     assert result.status_override == status
     assert problem["type"] == f"urn:stepgate:problem:{slug}"
     assert problem["status"] == (status or 500)
+
+
+ACCEPT_PATHS = ("/searches", "/recognitions", "/users")
+
+
+def _node_at(mapping_node, *keys):
+    """The YAML node under the given keys (aliases are the very node their anchor names)."""
+    node = mapping_node
+    for key in keys:
+        node = next(value for name, value in node.value if name.value == key)
+    return node
+
+
+def test_the_three_accept_request_templates_are_one_yaml_anchor():
+    # Given the spec as YAML nodes, where an alias is the same node object as its anchor
+    text = OPENAPI_FILE.read_text()
+    root = yaml.compose(text)
+    anchor = _node_at(root, "x-stepgate-templates", "accept-request")
+
+    # Then every accept operation's request template IS that node, and the text is written once
+    for path in ACCEPT_PATHS:
+        template = _node_at(root, "paths", path, "post", "x-amazon-apigateway-integration", "requestTemplates",
+                            "application/json")
+        assert template is anchor, f"POST {path} has its own copy of the accept template"
+    assert text.count("#set($kinds = ") == 1
+
+
+def test_the_deployed_body_holds_the_accept_template_once_per_method_and_nowhere_else():
+    # API Gateway has no shared templates: each method carries the text, the anchor section is not sent
+    body = api_body()
+    assert "x-stepgate-templates" not in body
+    templates = {body["paths"][path]["post"]["x-amazon-apigateway-integration"]["requestTemplates"]["application/json"]
+                 for path in ACCEPT_PATHS}
+    assert len(templates) == 1 and json.dumps(body).count("#set($kinds = ") == 3
+
+
+@pytest.mark.parametrize("backend", [
+    {"status": "SUCCEEDED", "output": json.dumps({"jobId": "j-1", "status": "RUNNING", "replayed": False})},
+    {"status": "FAILED", "error": "Stepgate.IdempotencyKeyReused", "cause": "Idempotency-Key: reused"},
+    {"status": "FAILED", "error": "Stepgate.StartFailed", "cause": "boom"},
+], ids=["accepted", "reused", "failed"])
+def test_every_accept_body_is_exactly_the_json_document(backend):
+    # 3b: nothing before or after the JSON, whatever the renderer does with directive-only lines
+    output = render_response("/users", "post", "default", backend).output
+    assert output.startswith("{") and output.endswith("}")
+    json.loads(output)
+    request = render_request("/users", "post", body=USER).output
+    assert request.startswith("{") and request.endswith("}")

@@ -120,7 +120,8 @@ def test_stored_labels_are_served_until_they_expire(call, local_aws):
     dynamodb = local_aws.client("dynamodb")
     for job_id, expires_at in (("fresh", int(time.time()) + 600), ("stale", int(time.time()) - 1)):
         dynamodb.put_item(TableName=table, Item={"jobId": {"S": job_id}, "result": {"S": json.dumps(result)},
-                                                 "expiresAt": {"N": str(expires_at)}})
+                                                 "expiresAt": {"N": str(expires_at)},
+                                                 "expires": {"S": "Sun, 22 Nov 2026 08:26:35 GMT"}})
     fresh = call("GET", "/recognitions/fresh/labels")
     assert fresh.get_json(force=True) == result and fresh.headers["Expires"].endswith(" GMT")
     problem(call("GET", "/recognitions/stale/labels"), 410)

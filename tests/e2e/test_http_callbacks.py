@@ -39,6 +39,7 @@ def test_a_receiver_that_fails_twice_gets_a_verified_event_and_the_status_shows_
     document = status.json()
     assert event["jobId"] == accepted["jobId"] and event["status"] == "SUCCEEDED"
     assert event["resultUrl"] == document["resultUrl"] == status.headers["Location"]
+    assert event["finishedAt"] == document["finishedAt"]  # one recorded instant, not two computations
     assert document["callback"] == {"status": "delivered", "attempts": 3, "lastHttpStatus": 204}
 
 
@@ -51,5 +52,7 @@ def test_a_failed_job_calls_back_with_its_error(cloud, signing_secret):
     [delivery] = receiver.deliveries
     assert delivery.verification_error is None and delivery.event["status"] == "FAILED"
     assert delivery.event["error"]["type"] == document["error"]["type"] == "urn:stepgate:problem:validation-error"
+    assert delivery.event["error"]["title"] == document["error"]["title"]
+    assert delivery.event["finishedAt"] == document["finishedAt"]
     assert document["error"]["field"] == "location"
     assert document["callback"] == {"status": "delivered", "attempts": 1, "lastHttpStatus": 204}

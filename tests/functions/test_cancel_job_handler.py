@@ -59,6 +59,7 @@ def test_a_running_search_is_tombstoned_recorded_and_stopped(jobs, load_event, l
     assert response["statusCode"] == 202
     body = json.loads(response["body"])
     assert body["status"] == "ABORTED" and response["headers"]["Location"] == body["statusUrl"] == "/v1/jobs/job-1"
+    assert response["body"] == json.dumps(body, separators=(",", ":"))  # compact, like template bodies
     assert boto3.client("stepfunctions").describe_execution(executionArn=execution)["status"] == "ABORTED"
     tombstone = item("offers", {"jobId": {"S": "job-1"}})
     assert tombstone["cancelledAt"]["S"] == body["cancelledAt"] and "offers" not in tombstone

@@ -1,5 +1,8 @@
 """label_worker handler: DetectLabels against moto with the local Rekognition installed."""
 
+from datetime import datetime
+from email.utils import parsedate_to_datetime
+
 import pytest
 from botocore.stub import Stubber
 
@@ -24,7 +27,12 @@ def test_labels_of_a_real_png(load_event, lambda_context, s3, local_rekognition,
     # When the label worker runs
     result = handler(load_event("label_worker"), lambda_context)
     # Then the labels describe that image, in Stepgate's shape, marked as produced locally
-    assert set(result) == {"labels", "imageProperties", "labelCount", "expiresAt", "source"}
+    assert set(result) == {"labels", "imageProperties", "labelCount", "expiresAt", "expiresEpoch", "expiresHttpDate",
+                           "source"}
+    # One expiry in the three forms its readers need: ISO served, epoch for DynamoDB, HTTP-date for Expires
+    expires = datetime.fromisoformat(result["expiresAt"])
+    assert result["expiresAt"].endswith("Z") and expires.timestamp() == result["expiresEpoch"]
+    assert parsedate_to_datetime(result["expiresHttpDate"]) == expires
     assert result["source"] == "local-rekognition"
     assert {"White", "PNG Image"} <= {label["name"] for label in result["labels"]}
     assert set(result["labels"][0]) == {"name", "confidence", "parents"}

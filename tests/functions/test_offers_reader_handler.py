@@ -77,7 +77,16 @@ def test_expired_offers_kept_until_their_purge_are_gone(load_event, lambda_conte
     response = handler(load_event("offers_reader"), lambda_context)
     # Then it is not served: 410 Gone, so the client knows the result existed and will not come back
     assert response["statusCode"] == 410
-    assert problem(response)["type"] == "urn:stepgate:problem:gone"
+    # the same problem as the labels template's expired answer (tests/api/test_result_templates.py)
+    assert {k: problem(response)[k] for k in ("type", "title")} == {"type": "urn:stepgate:problem:gone", "title": "Gone"}
+
+
+@pytest.mark.parametrize("expires_at", [2_000_000_000, 1], ids=["served", "gone"])
+def test_bodies_are_compact_json_like_the_template_bodies(load_event, lambda_context, offers_table, expires_at):
+    # 3b: one contract, one shape: no spaces after separators, as the mapping templates write JSON
+    offers_table(expires_at)
+    body = handler(load_event("offers_reader"), lambda_context)["body"]
+    assert body == json.dumps(json.loads(body), separators=(",", ":"))
 
 
 @pytest.mark.parametrize("parameter, value", [("carSize", "hovercraft"), ("minSupplierRating", "9"), ("upgradeClass", "platinum")])

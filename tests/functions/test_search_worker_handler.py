@@ -1,6 +1,7 @@
 """search_worker handler: prices the canned search."""
 
 import time
+from datetime import datetime, timezone
 
 from search_worker.app import handler
 
@@ -18,7 +19,8 @@ def test_search_returns_sorted_offers_in_local_currency(load_event, lambda_conte
     assert {offer["currency"] for offer in offers} == {"GBP"}
     assert all(round(offer["dailyPrice"] * 3, 2) == offer["totalPrice"] for offer in offers)
     assert [offer["totalPrice"] for offer in offers] == sorted(offer["totalPrice"] for offer in offers)
-    assert before + 3600 <= result["expiresAt"] <= int(time.time()) + 3600
+    assert before + 3600 <= result["expiresEpoch"] <= int(time.time()) + 3600
+    assert result["expiresAt"] == datetime.fromtimestamp(result["expiresEpoch"], timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def test_car_size_in_the_request_limits_the_offers(load_event, lambda_context, monkeypatch):

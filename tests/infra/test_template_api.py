@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -142,3 +143,20 @@ def test_proxy_functions_may_be_invoked_by_this_api_only(resources, api_body):
         assert props["Principal"] == "apigateway.amazonaws.com" and props["Action"] == "lambda:InvokeFunction"
         source = props["SourceArn"]["Fn::Join"][1]
         assert {"Ref": api_id} in source and not str(source[-1]).startswith("/*/*")
+
+
+def test_the_deployed_body_carries_the_one_accept_template_per_method_and_no_anchor_section(api_body):
+    # The anchor in api/openapi.yaml is the source; API Gateway needs the text on each method.
+    assert "x-stepgate-templates" not in api_body
+    templates = [integration(api_body, path, "POST")["requestTemplates"]["application/json"]
+                 for path in ("/searches", "/recognitions", "/users")]
+    assert templates[0] == templates[1] == templates[2]
+
+
+def test_labels_are_read_by_a_query_the_role_may_run_on_the_labels_table_only(api_body, resources):
+    labels = integration(api_body, "/recognitions/{jobId}/labels", "GET")
+    assert sub_text(labels["uri"]).endswith(":dynamodb:action/Query")
+    _, api = resources.one("AWS::ApiGateway::RestApi")
+    role_id = next(v for _, v in walk(api["Properties"]["Body"]) if v and "ApiRoleArn" in v)["ApiRoleArn"]["Fn::GetAtt"][0]
+    queries = [s for s in resources.statements_of_role(role_id) if "dynamodb:Query" in as_list(s["Action"])]
+    assert len(queries) == 1 and "LabelsTable" in json.dumps(queries[0]["Resource"])

@@ -32,7 +32,9 @@ def test_equal_confidences_keep_rekognitions_order():
 def test_result_keeps_image_properties_and_names_amazon_as_source():
     result = recognition_result(RESPONSE, 10, 55, expires_at=123)
     assert result["imageProperties"] == {"Quality": {"Brightness": 80.0}}
-    assert (result["labelCount"], result["expiresAt"], result["source"]) == (3, 123, "amazon-rekognition")
+    assert (result["labelCount"], result["source"]) == (3, "amazon-rekognition")
+    assert (result["expiresAt"], result["expiresEpoch"]) == ("1970-01-01T00:02:03Z", 123)
+    assert result["expiresHttpDate"] == "Thu, 01 Jan 1970 00:02:03 GMT"
 
 
 def test_result_without_image_properties_and_local_marker():

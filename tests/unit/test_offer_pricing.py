@@ -89,8 +89,9 @@ def test_search_offers_output_matches_the_task_contract():
     # When offers are searched
     result = search_offers(request, FleetOfferProvider(), now_epoch=1_000, ttl_seconds=600)
     # Then the output has the contracted keys and JSON-friendly offers
-    assert set(result) == {"offers", "offerCount", "expiresAt"}
-    assert result["expiresAt"] == 1_600 and result["offerCount"] == len(result["offers"]) > 0
+    assert set(result) == {"offers", "offerCount", "expiresAt", "expiresEpoch", "expiresHttpDate"}
+    assert (result["expiresAt"], result["expiresEpoch"]) == ("1970-01-01T00:26:40Z", 1_600)
+    assert result["offerCount"] == len(result["offers"]) > 0
     assert set(result["offers"][0]) == {"supplier", "supplierRating", "carSize", "upgradeClass", "dailyPrice", "totalPrice", "currency"}
     assert all(isinstance(result["offers"][0][key], float) for key in ("supplierRating", "dailyPrice", "totalPrice"))
     totals = [offer["totalPrice"] for offer in result["offers"]]

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from stepgate_jobs.cancellation import cancel_job
+from stepgate_jobs.cancellation import cancel_job, execution_cause
 from stepgate_jobs.dynamodb_cancellations import DynamoDBCancellationStore
 from stepgate_jobs.sfn_executions import StepFunctionsExecutions
 from stepgate_jobs.users import user_id_for_job
@@ -66,7 +66,9 @@ def test_a_search_cancelled_mid_flight_is_aborted_and_never_stores_offers(jobs):
     assert record.error == "JobCancelled" and record.kind == "search"
     described = jobs.client("stepfunctions").describe_execution(executionArn=execution)
     assert described["status"] == "ABORTED"
-    assert described["error"] == "JobCancelled" and described["cause"] == record.cause
+    assert described["error"] == "JobCancelled" and described["cause"] == execution_cause(record)
+    # the cause is the {cause, finishedAt} report the status template reads the finish time from
+    assert json.loads(described["cause"]) == {"cause": record.cause, "finishedAt": record.cancelled_at}
 
     # And after the worker's in-flight invocation has finished, no offers were stored: only the tombstone
     time.sleep(2.5)
@@ -93,7 +95,11 @@ def test_a_tombstone_written_before_the_result_stops_the_search_in_its_cancelled
 
     # Then its conditional write refuses to replace the tombstone and the job ends as cancelled
     assert result["status"] == "FAILED" and result["error"] == "JobCancelled"
-    assert jobs.entered_states(execution)[-2:] == ["SaveOffers", "Cancelled"]
+    assert jobs.entered_states(execution)[-4:] == ["SaveOffers", "Cancelled", "FailCancelled", "JobFailed"]
+    # with the report the status template reads: when the job ended, as the context object gave it
+    report = json.loads(result["cause"])
+    assert report["cause"] == "The job was cancelled before it could store its result."
+    assert datetime.fromisoformat(report["finishedAt"].replace("Z", "+00:00")) <= datetime.now(timezone.utc)
     assert "offers" not in _item(jobs, "OffersTable", {"jobId": {"S": job_id}})
 
 
@@ -109,7 +115,7 @@ def test_a_tombstoned_user_is_never_created_and_its_email_stays_free(jobs):
 
     # Then it ends as cancelled (not UserAlreadyExists), without writing the user or claiming the email
     assert result["status"] == "FAILED" and result["error"] == "JobCancelled", result
-    assert jobs.entered_states(result["executionArn"])[-2:] == ["CreateUser", "Cancelled"]
+    assert jobs.entered_states(result["executionArn"])[-4:] == ["CreateUser", "Cancelled", "FailCancelled", "JobFailed"]
     assert _item(jobs, "UsersTable", {"pk": {"S": "EMAIL#grace@example.com"}}) is None
 
 

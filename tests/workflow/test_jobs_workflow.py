@@ -4,6 +4,7 @@ import io
 import json
 import time
 from datetime import datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
 
 import pytest
 from PIL import Image
@@ -32,6 +33,21 @@ def _upload(jobs, key: str, body: bytes, content_type: str = "image/png") -> dic
     return {"bucket": bucket, "key": key}
 
 
+def _failure_report(result: dict) -> dict:
+    """A failed job's cause: the {cause, finishedAt} report the status template reads."""
+    report = json.loads(result["cause"])
+    assert _iso_instant(report["finishedAt"]) <= datetime.now(timezone.utc)
+    return report
+
+
+def _lambda_error(result: dict) -> dict:
+    return json.loads(_failure_report(result)["cause"])
+
+
+def _iso_instant(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
 def _search_request(**overrides) -> dict:
     return {"location": "JFK", "pickupAt": _in_days(1), "dropoffAt": _in_days(3), **overrides}
 
@@ -57,9 +73,11 @@ def test_search_job_prices_offers_and_stores_them_with_a_ttl(jobs):
                               "dailyPrice", "totalPrice", "currency"}
     ttl_left = int(item["expiresAt"]["N"]) - time.time()
     assert 0 < ttl_left <= 30 * 60 + 5
-    # The status document learns the expiry from the output; TTL purges only a grace period later.
-    assert output["expiresAt"] == int(item["expiresAt"]["N"])
-    assert int(item["purgeAt"]["N"]) == output["expiresAt"] + 1440 * 60
+    # The status document reads the expiry (ISO) and the finish time from the output: no date arithmetic
+    assert _iso_instant(output["expiresAt"]).timestamp() == int(item["expiresAt"]["N"])
+    assert _iso_instant(output["finishedAt"]) <= datetime.now(timezone.utc)
+    # TTL purges only a grace period later
+    assert int(item["purgeAt"]["N"]) == int(item["expiresAt"]["N"]) + 1440 * 60
 
 
 def test_recognition_job_labels_the_uploaded_image(jobs):
@@ -74,7 +92,12 @@ def test_recognition_job_labels_the_uploaded_image(jobs):
     output = json.loads(result["output"])
     item = _item(jobs, "LabelsTable", {"jobId": {"S": output["jobId"]}})
     stored = json.loads(item["result"]["S"])
-    assert output["expiresAt"] == int(item["expiresAt"]["N"]) == int(item["purgeAt"]["N"]) - 1440 * 60
+    assert int(item["expiresAt"]["N"]) == int(item["purgeAt"]["N"]) - 1440 * 60
+    # The served document, the status and the Expires header all say the same instant, precomputed
+    assert output["expiresAt"] == stored["expiresAt"]
+    assert _iso_instant(stored["expiresAt"]).timestamp() == int(item["expiresAt"]["N"])
+    assert parsedate_to_datetime(item["expires"]["S"]) == _iso_instant(stored["expiresAt"])
+    assert set(stored) == {"labels", "imageProperties", "labelCount", "source", "expiresAt"}
     assert 0 < len(stored["labels"]) <= 5
     assert stored["labelCount"] == len(stored["labels"]) == output["labelCount"]
     assert all(label["confidence"] >= 50 for label in stored["labels"])
@@ -109,12 +132,14 @@ def test_a_rule_violation_fails_the_job_naming_the_field_and_records_the_failure
     # Then it ends FAILED with ValidationError naming dropoffAt, and the failure is recorded
     assert result["status"] == "FAILED"
     assert result["error"] == "ValidationError"
-    assert json.loads(result["cause"])["errorMessage"].startswith("dropoffAt: ")
-    assert jobs.entered_states(execution)[-3:] == ["RecordFailure", "FailureCallbackRequested", "JobFailed"]
+    assert _lambda_error(result)["errorMessage"].startswith("dropoffAt: ")
+    assert jobs.entered_states(execution)[-6:] == ["NoteFailureTime", "RecordFailure", "FailureCallbackRequested",
+                                                   "ReportFailure", "FailWithReport", "JobFailed"]
     job_id = execution.rsplit(":", 1)[1]
     record = _item(jobs, "JobsTable", {"jobId": {"S": job_id}})
     assert record["status"]["S"] == "FAILED" and record["error"]["S"] == "ValidationError"
     assert record["kind"]["S"] == "search" and int(record["expiresAt"]["N"]) > time.time()
+    assert record["failedAt"]["S"] == _failure_report(result)["finishedAt"]
 
 
 def test_a_worker_throttled_twice_is_retried_and_the_job_succeeds(jobs):
@@ -158,7 +183,7 @@ def test_a_permanent_worker_failure_ends_failed_with_the_error_recorded(jobs):
     # Then the worker's typed error ends the job without retries, and the failure is recorded
     assert result["status"] == "FAILED"
     assert result["error"] == "ImageUnreadable"
-    assert "image" in json.loads(result["cause"])["errorMessage"]
+    assert "image" in _lambda_error(result)["errorMessage"]
     assert jobs.entered_states(execution).count("DetectLabels") == 1
     record = _item(jobs, "JobsTable", {"jobId": {"S": execution.rsplit(":", 1)[1]}})
     assert record["error"]["S"] == "ImageUnreadable"
@@ -175,7 +200,7 @@ def test_a_duplicate_email_fails_the_second_user_job_with_user_already_exists(jo
     # Then it ends FAILED with UserAlreadyExists naming the email, and the first user is intact
     assert second["status"] == "FAILED"
     assert second["error"] == "UserAlreadyExists"
-    assert json.loads(second["cause"])["errorMessage"].startswith("email: ")
+    assert _lambda_error(second)["errorMessage"].startswith("email: ")
     first_id = json.loads(first["output"])["userId"]
     email = _item(jobs, "UsersTable", {"pk": {"S": "EMAIL#ada@example.com"}})
     assert email["userId"]["S"] == first_id
