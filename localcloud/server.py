@@ -90,7 +90,7 @@ class LocalCloud:
         _ensure_free(self.settings.host, self.settings.api_port, "PORT")
         _ensure_free(self.settings.host, self.settings.aws_port, "AWS_PORT")
         # Checked before anything listens: an unservable template fails here, not at request time.
-        from localcloud.gateway import build_gateway
+        from localcloud.apigateway import build_gateway
 
         # moto's interpreter calls Lambda/DynamoDB tasks back on localhost:$MOTO_PORT.
         os.environ["MOTO_PORT"] = str(self.settings.aws_port)

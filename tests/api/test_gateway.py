@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from localcloud.gateway import GatewayBuildError, build_gateway
+from localcloud.apigateway import GatewayBuildError, build_gateway
 from tests.api.api_spec import ACCOUNT_ID, PLACEHOLDER_VALUES, REGION, api_body
 
 SEARCH = {"location": "O'Brien \"Bob\" \\ back\nnew 東京 ✓", "pickupAt": "2026-12-01T10:00:00Z",
