@@ -21,11 +21,11 @@ class Deployment:
     region: str
     account_id: str
 
-    @property
+    @cached_property
     def binary_media_types(self) -> set[str]:
         return {t.lower() for t in self.api_body.get("x-amazon-apigateway-binary-media-types") or []}
 
-    @property
+    @cached_property
     def gateway_responses(self) -> dict:
         return self.api_body.get("x-amazon-apigateway-gateway-responses") or {}
 
