@@ -36,10 +36,13 @@ class InvocationLog:
 
     def __call__(self, spec: FunctionSpec, invocation: Invocation, event: Any) -> None:
         job_id = job_id_of(event)
-        self.directory.mkdir(parents=True, exist_ok=True)
         log_file = self.directory / f"{job_id or NO_JOB}.log"
-        with open(log_file, "a") as logs:
-            logs.write(f"--- {spec.name} request={invocation.request_id} errored={invocation.errored}\n{invocation.logs}")
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            with open(log_file, "a") as logs:
+                logs.write(f"--- {spec.name} request={invocation.request_id} errored={invocation.errored}\n{invocation.logs}")
+        except OSError as error:  # keeping logs must never fail the invocation itself
+            log.warning("could not keep the logs of %s request %s: %s", spec.name, invocation.request_id, error)
         outcome = f"error={invocation.error_type}" if invocation.errored else "ok"
         shown = log_file.relative_to(self.shown_relative_to) if self.shown_relative_to else log_file
         log.info("lambda=%s job=%s outcome=%s ms=%.0f logs=%s", spec.handler.split(".")[0], job_id or "-", outcome,

@@ -50,3 +50,13 @@ def test_the_job_id_pattern_is_the_apis():
 
     # Then the log names ids by that same pattern
     assert patterns == {f"^{JOB_ID.pattern}$"}
+
+
+def test_a_log_that_cannot_be_written_does_not_fail_the_invocation(tmp_path, caplog):
+    # Given a logs "directory" that is a file
+    blocked = tmp_path / "logs"
+    blocked.write_text("not a directory")
+
+    # When an invocation is logged there, it is reported, not raised
+    InvocationLog(blocked)(SPEC, invocation(), {"jobId": "k-1"})
+    assert "could not keep the logs of cancel-job" in caplog.text
