@@ -59,8 +59,9 @@ class Gateway:
         context = context_variables(invocation)
         if operation.is_proxy:
             return operation.backend.invoke(invocation, context)
-        backend = operation.backend.invoke(invocation, build_integration_request(invocation, context))
-        return integration_response(invocation, backend, context)
+        integration_request = build_integration_request(invocation, context)
+        backend = operation.backend.invoke(invocation, integration_request)
+        return integration_response(invocation, backend, context, integration_request.rendered)
 
     def gateway_response_for(self, response_type: str, message: str | None = None,
                              validation_error: str = "") -> tuple[int, dict[str, str], bytes]:

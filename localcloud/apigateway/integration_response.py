@@ -15,6 +15,7 @@ from localcloud.apigateway.gateway_responses import GatewayError
 from localcloud.apigateway.parameters_mapping import response_header_values
 from localcloud.apigateway.resource_router import GatewayBuildError
 from localcloud.apigateway.template_mapping import render
+from localcloud.vtl import RenderResult
 
 LOG = logging.getLogger("localcloud.gateway")
 
@@ -28,7 +29,9 @@ def check_selection_patterns(where: str, integration: dict) -> None:
                 raise GatewayBuildError(f"{where}: invalid selection pattern {pattern!r}: {error}") from None
 
 
-def integration_response(invocation: Invocation, backend: GatewayResponse, context: dict) -> GatewayResponse:
+def integration_response(invocation: Invocation, backend: GatewayResponse, context: dict,
+                         request_rendered: RenderResult | None = None) -> GatewayResponse:
+    """The method's answer; `request_rendered` is the request template's result, whose responseOverride counts too."""
     responses = invocation.operation.integration.get("responses") or {}
     selected = str(backend.status)
     chosen = next((spec for pattern, spec in responses.items()
@@ -48,8 +51,10 @@ def integration_response(invocation: Invocation, backend: GatewayResponse, conte
         body = rendered.output.encode("utf-8")
         headers["Content-Type"] = content_type
     headers.update(response_header_values(chosen, backend, invocation.params, context))
-    if rendered is not None:
-        headers.update(rendered.header_overrides)
-        if rendered.status_override is not None:
-            status = rendered.status_override
+    # An override set in the request template applies even without a response template (AWS recorded).
+    for result in (request_rendered, rendered):
+        if result is not None:
+            headers.update(result.header_overrides)
+            if result.status_override is not None:
+                status = result.status_override
     return GatewayResponse(status, headers, body)
