@@ -8,7 +8,7 @@ import signal
 import sys
 import threading
 
-from localcloud.assembly import AssemblyError, ensure_assembly
+from localcloud.provisioning.assembly import AssemblyError, ensure_assembly
 from localcloud.intrinsics import UnsupportedTemplate
 
 

@@ -20,11 +20,11 @@ from botocore.config import Config
 from moto import mock_aws
 from moto.core import DEFAULT_ACCOUNT_ID
 
-from localcloud.assembly import Assembly
+from localcloud.provisioning.assembly import Assembly
 from localcloud.lambda_runtime import InProcessRuntime
 from localcloud.moto_behaviour import install_local_behaviour, uninstall_local_behaviour
 from localcloud.moto_lambda_hook import LambdaHook, install, uninstall
-from localcloud.provision import ProvisionedStack, Provisioner
+from localcloud.provisioning import ProvisionedStack, Provisioner
 from localcloud.sfn_mock_config import register_state_machines
 
 REGION = "us-east-1"

@@ -18,18 +18,14 @@ import threading
 import time
 import urllib.request
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
 
 import boto3
 from botocore.config import Config
 from werkzeug.serving import make_server
 
-from localcloud.assembly import PROJECT_ROOT, Assembly
 from localcloud.execution_log import ExecutionLog
-from localcloud.lambda_runtime import FunctionSpec, Invocation
-from localcloud.lambda_workers import WorkerPoolRuntime
-from localcloud.provision import ProvisionedStack, Provisioner
+from localcloud.lambda_runtime import InvocationLog, WorkerPoolRuntime
+from localcloud.provisioning import PROJECT_ROOT, Assembly, ProvisionedStack, Provisioner
 from localcloud.moto_behaviour import install_local_behaviour
 from localcloud.sfn_mock_config import register_state_machines
 from localcloud.sfn_timing import scale_from_environment
@@ -90,7 +86,7 @@ class LocalCloud:
         _ensure_free(self.settings.host, self.settings.api_port, "PORT")
         _ensure_free(self.settings.host, self.settings.aws_port, "AWS_PORT")
         # Checked before anything listens: an unservable template fails here, not at request time.
-        from localcloud.gateway import build_gateway
+        from localcloud.apigateway import build_gateway
 
         # moto's interpreter calls Lambda/DynamoDB tasks back on localhost:$MOTO_PORT.
         os.environ["MOTO_PORT"] = str(self.settings.aws_port)
@@ -105,7 +101,7 @@ class LocalCloud:
         self._configure_moto()
 
         runtime = WorkerPoolRuntime(self.aws_endpoint, self.settings.max_workers_per_function,
-                                    on_invocation=_log_invocation)
+                                    on_invocation=InvocationLog(LOGS_DIR, PROJECT_ROOT))
         hook = install(runtime)
         self._stoppables.append(runtime.close)
 
@@ -185,20 +181,3 @@ def _ensure_free(host: str, port: int, variable: str) -> None:
 
 def _iso_in(days: int) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + days * 86400))
-
-
-def _log_invocation(spec: FunctionSpec, invocation: Invocation, event: Any) -> None:
-    job_id = _job_id_of(event)
-    LOGS_DIR.mkdir(parents=True, exist_ok=True)
-    log_file = LOGS_DIR / f"{job_id or 'no-job'}.log"
-    with open(log_file, "a") as logs:
-        logs.write(f"--- {spec.name} request={invocation.request_id} errored={invocation.errored}\n{invocation.logs}")
-    outcome = f"error={invocation.error_type}" if invocation.errored else "ok"
-    log.info("lambda=%s job=%s outcome=%s ms=%.0f logs=%s", spec.handler.split(".")[0], job_id, outcome,
-             invocation.duration_ms, log_file.relative_to(PROJECT_ROOT))
-
-
-def _job_id_of(event: Any) -> str | None:
-    if not isinstance(event, dict):
-        return None
-    return event.get("jobId") or (event.get("pathParameters") or {}).get("jobId")

@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from localcloud.assembly import Assembly, ensure_assembly
+from localcloud.provisioning.assembly import Assembly, ensure_assembly
 
 # Offline by construction: no test may reach a real AWS account.
 os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")

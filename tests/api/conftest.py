@@ -14,7 +14,7 @@ import pytest
 from moto.server import ThreadedMotoServer
 from werkzeug.test import Client
 
-from localcloud.gateway import build_gateway
+from localcloud.apigateway import build_gateway
 from localcloud.moto_behaviour import install_local_behaviour, uninstall_local_behaviour
 from tests.api.api_spec import ACCOUNT_ID, PLACEHOLDER_VALUES, REGION, STATE_MACHINE_NAME, api_body
 

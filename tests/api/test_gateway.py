@@ -4,9 +4,15 @@ import json
 import time
 
 import pytest
+from werkzeug.test import Client
 
-from localcloud.gateway import GatewayBuildError, build_gateway
+from localcloud.apigateway import GatewayBuildError, build_gateway
+from localcloud.apigateway.context import GatewayRequest, Invocation
+from localcloud.apigateway.integrations.aws_proxy import proxy_event
+from localcloud.apigateway.resource_router import route
+from localcloud.apigateway.variables import context_variables
 from tests.api.api_spec import ACCOUNT_ID, PLACEHOLDER_VALUES, REGION, api_body
+from tests.api.conftest import API_KEY
 
 SEARCH = {"location": "O'Brien \"Bob\" \\ back\nnew 東京 ✓", "pickupAt": "2026-12-01T10:00:00Z",
           "dropoffAt": "2026-12-03T10:00:00Z"}
@@ -148,3 +154,37 @@ def test_a_callback_url_must_be_https_or_local_loopback(call, callback_url, acce
         assert response.status_code == 202, response.get_data(as_text=True)
     else:
         assert "callbackUrl" in problem(response, 400)["detail"]
+
+
+def test_a_mock_integration_answers_through_its_selection_pattern(local_aws):
+    # Given methods whose MOCK integration's request template chooses the status
+    body = api_body()
+    for path, status in (("/health", 200), ("/teapot", 418)):
+        body["paths"][path] = {"get": {"x-amazon-apigateway-integration": {
+            "type": "mock",
+            "requestTemplates": {"application/json": f'{{"statusCode": {status}}}'},
+            "responses": {
+                "418": {"statusCode": "418", "responseTemplates": {"application/json": '{"brewing": false}'}},
+                "default": {"statusCode": "200", "responseTemplates": {"application/json": '{"ok": true}'}},
+            },
+        }}}
+    client = Client(build_gateway(body, local_aws.endpoint, {API_KEY}, "v1", REGION, ACCOUNT_ID))
+
+    # Then each answers from the integration response its status selects
+    health = client.get("/v1/health", headers={"x-api-key": API_KEY})
+    teapot = client.get("/v1/teapot", headers={"x-api-key": API_KEY})
+    assert (health.status_code, health.get_json()) == (200, {"ok": True})
+    assert (teapot.status_code, teapot.get_json()) == (418, {"brewing": False})
+
+
+def test_a_proxy_event_carries_a_body_that_is_not_utf8_with_replacement_characters():
+    # Given a text body that is not UTF-8 on a Lambda proxy route
+    gateway = build_gateway(api_body(), "http://127.0.0.1:1", {API_KEY}, "v1", REGION, ACCOUNT_ID)
+    request = GatewayRequest("GET", "/v1/searches/j-1/offers", {}, {"content-type": ["text/plain"]}, b"ok \xff",
+                             "r-1", 0, "127.0.0.1", "localhost")
+    operation, path_params = route(gateway.operations, "v1", request)
+    invocation = Invocation(gateway.deployment, request, operation, path_params)
+
+    # When the proxy event is built, the body is text with U+FFFD where the bad byte was
+    event = proxy_event(invocation, context_variables(invocation))
+    assert (event["body"], event["isBase64Encoded"], event["pathParameters"]) == ("ok \ufffd", False, {"jobId": "j-1"})

@@ -10,7 +10,7 @@ import json
 import pytest
 from werkzeug.test import Client
 
-from localcloud.gateway import GATEWAY_RESPONSE_TYPES, build_gateway
+from localcloud.apigateway import GATEWAY_RESPONSE_TYPES, build_gateway
 from tests.api.api_spec import ACCOUNT_ID, REGION, api_body
 from tests.api.conftest import API_KEY
 

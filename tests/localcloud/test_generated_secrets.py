@@ -6,7 +6,8 @@ import string
 
 import pytest
 
-from localcloud.provision import UnsupportedTemplate, generate_secret_string
+from localcloud.intrinsics import UnsupportedTemplate
+from localcloud.provisioning import generate_secret_string
 
 
 def test_the_callback_secret_spec_gives_32_base64_alphabet_characters():

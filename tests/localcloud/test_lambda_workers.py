@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from localcloud.lambda_runtime import FunctionSpec, InProcessRuntime
-from localcloud.lambda_workers import WorkerPoolRuntime
+from localcloud.lambda_runtime import WorkerPoolRuntime
 
 CODE = Path(__file__).parent / "fixture_functions"
 

@@ -6,9 +6,9 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from localcloud.assembly import Assembly
+from localcloud.provisioning.assembly import Assembly
 from localcloud.intrinsics import UnsupportedTemplate
-from localcloud.provision import Provisioner
+from localcloud.provisioning import Provisioner
 from localcloud.ttl_sweeper import TtlSweeper
 
 REGION = "us-east-1"

@@ -14,7 +14,7 @@ import os
 import sys
 import time
 
-from localcloud.lambda_runtime import FunctionSpec, LambdaContext, error_payload, to_json
+from localcloud.lambda_runtime.contract import FunctionSpec, LambdaContext, error_payload, to_json
 
 END_OF_LOGS = "\x1e-end-of-invocation "
 

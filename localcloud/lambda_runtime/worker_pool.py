@@ -20,7 +20,7 @@ from collections import deque
 from pathlib import Path
 from typing import Any, Callable
 
-from localcloud.lambda_runtime import (
+from localcloud.lambda_runtime.contract import (
     LOCAL_BASE_ENVIRONMENT,
     FunctionSpec,
     Invocation,
@@ -28,10 +28,10 @@ from localcloud.lambda_runtime import (
     timeout_payload,
     to_json,
 )
-from localcloud.lambda_worker_main import END_OF_LOGS
+from localcloud.lambda_runtime.worker_main import END_OF_LOGS
 
 log = logging.getLogger("localcloud.lambda")
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 INIT_TIMEOUT_SECONDS = 10.0
 
 
@@ -41,7 +41,7 @@ class _Worker:
     def __init__(self, spec: FunctionSpec, environment: dict[str, str]):
         self.spec = spec
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "localcloud.lambda_worker_main"],
+            [sys.executable, "-m", "localcloud.lambda_runtime.worker_main"],
             cwd=spec.code_dir,
             env=environment,
             stdin=subprocess.PIPE,

@@ -21,7 +21,7 @@ from typing import Any
 
 log = logging.getLogger("localcloud.assembly")
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 STACK_NAME = "Stepgate"
 HASH_FILE = ".stepgate-source-hash"
 # Everything that can change the synthesized template or its assets.

@@ -1,0 +1,32 @@
+"""Run real Lambda handler code locally, with Lambda's contract.
+
+| module | what |
+|---|---|
+| `contract.py` | `FunctionSpec`, `LambdaContext`, `Invocation`, Lambda's error and timeout documents |
+| `in_process_runtime.py` | `InProcessRuntime`: handlers imported into this process (workflow tests on in-process moto) |
+| `worker_pool.py` | `WorkerPoolRuntime`: warm worker processes per function, its environment, its timeout (the local cloud) |
+| `worker_main.py` | the worker process itself (`python -m localcloud.lambda_runtime.worker_main`) |
+| `invocation_log.py` | each invocation's output kept per job under `.localcloud/logs` |
+
+Both runtimes keep one contract: `LambdaRuntime.invoke(spec, event) -> Invocation`.
+"""
+
+from localcloud.lambda_runtime.contract import (
+    LOCAL_BASE_ENVIRONMENT,
+    FunctionSpec,
+    Invocation,
+    LambdaContext,
+    LambdaRuntime,
+    as_event,
+    error_payload,
+    timeout_payload,
+    to_json,
+)
+from localcloud.lambda_runtime.in_process_runtime import InProcessRuntime
+from localcloud.lambda_runtime.invocation_log import InvocationLog
+from localcloud.lambda_runtime.worker_pool import WorkerPoolRuntime
+
+__all__ = [
+    "LOCAL_BASE_ENVIRONMENT", "FunctionSpec", "InProcessRuntime", "Invocation", "InvocationLog", "LambdaContext",
+    "LambdaRuntime", "WorkerPoolRuntime", "as_event", "error_payload", "timeout_payload", "to_json",
+]
