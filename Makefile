@@ -7,13 +7,14 @@ STAMP := $(VENV)/.installed-$(shell sha256sum requirements.txt | cut -c1-16)
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
 
-.PHONY: help venv synth test test-fast run deploy diff lint bench lock clean
+.PHONY: help venv synth test test-deployed test-fast run deploy diff lint bench lock clean
 
 help:
 	@echo "make run     serve the stack on http://127.0.0.1:3000 (AWS endpoint on :4566)"
 	@echo "make test    every test, offline"
 	@echo "make synth   write cdk.out (no AWS credentials needed)"
 	@echo "make deploy  cdk deploy with the pinned CDK CLI"
+	@echo "make test-deployed  HTTP contract tests against the deployed stage (or STEPGATE_URL)"
 	@echo "make bench   local cloud benchmark"
 
 venv: $(STAMP)
@@ -32,6 +33,11 @@ synth: venv
 
 test: venv
 	$(PY) -m pytest -n 2 --dist loadgroup
+
+# The stage is resolved before pytest starts; without one, a one-line reason and exit 2.
+test-deployed:
+	@$(MAKE) --no-print-directory -s venv
+	@$(PY) -m tests.e2e.deployed $(PYTEST_ARGS)
 
 run: venv
 	$(PY) -m localcloud run
