@@ -37,6 +37,8 @@ def pytest_collection_modifyitems(items):
         item.add_marker(pytest.mark.xdist_group("e2e"))
         item.add_marker(pytest.mark.e2e)
         local_only = item.get_closest_marker("local_only")
+        if local_only and not local_only.args:
+            raise pytest.UsageError(f"{item.nodeid}: local_only needs a reason (what of the local cloud it uses)")
         if DEPLOYED and local_only:
             item.add_marker(pytest.mark.skip(reason=f"local cloud only: {local_only.args[0]}"))
 

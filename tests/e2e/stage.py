@@ -41,7 +41,8 @@ def from_environment(env: Mapping[str, str]) -> Stage | None:
         return Stage(url, key, "STEPGATE_URL")
     if url or key:
         given, missing = ("STEPGATE_URL", "STEPGATE_API_KEY") if url else ("STEPGATE_API_KEY", "STEPGATE_URL")
-        raise StageNotFound(f"{given} is set but {missing} is not: make test-deployed needs both")
+        raise StageNotFound(f"{given} is set but {missing} is not: set both, "
+                            "or neither to read them from the deployed stack")
     return None
 
 

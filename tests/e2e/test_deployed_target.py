@@ -46,7 +46,8 @@ def test_with_nothing_configured_it_says_in_one_line_what_it_needs(tmp_path):
 def test_a_url_without_a_key_is_named_in_one_line(tmp_path):
     result = _entry_point({**_bare_environment(tmp_path), "STEPGATE_URL": "https://example.com/v1"})
     assert result.returncode == 2
-    assert result.stderr == "STEPGATE_URL is set but STEPGATE_API_KEY is not: make test-deployed needs both\n"
+    assert result.stderr == ("STEPGATE_URL is set but STEPGATE_API_KEY is not: set both, "
+                             "or neither to read them from the deployed stack\n")
 
 
 def test_the_stack_outputs_it_reads_are_in_the_synthesized_template(assembly):
