@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell sha256sum requirements.txt | cut -c1-16)
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
 
-.PHONY: help venv synth test test-fast parity run deploy diff lint bench lock clean
+.PHONY: help venv synth test test-deployed test-fast parity run deploy diff lint bench lock clean
 
 help:
 	@echo "make run     serve the stack on http://127.0.0.1:3000 (AWS endpoint on :4566)"
@@ -15,6 +15,7 @@ help:
 	@echo "make parity the VTL renderer against the AWS-recorded corpus (prints P/N and each failure)"
 	@echo "make synth   write cdk.out (no AWS credentials needed)"
 	@echo "make deploy  cdk deploy with the pinned CDK CLI"
+	@echo "make test-deployed  HTTP contract tests against the deployed stage (or STEPGATE_URL)"
 	@echo "make bench   local cloud benchmark"
 
 venv: $(STAMP)
@@ -37,6 +38,11 @@ test: venv
 # The ground-truth VTL corpus (tests/parity/cases); also part of make test.
 parity: venv
 	$(PY) -m tests.parity.report
+
+# The stage is resolved before pytest starts; without one, a one-line reason and exit 2.
+test-deployed:
+	@$(MAKE) --no-print-directory -s venv
+	@$(PY) -m tests.e2e.deployed $(PYTEST_ARGS)
 
 run: venv
 	$(PY) -m localcloud run

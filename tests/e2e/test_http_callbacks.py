@@ -6,6 +6,9 @@ import pytest
 
 from tests.callback_receiver import CallbackReceiver
 
+pytestmark = pytest.mark.local_only("the receiver listens on 127.0.0.1 and the signing secret is read "
+                                    "through the local AWS endpoint")
+
 
 @pytest.fixture(scope="module")
 def signing_secret(cloud) -> str:

@@ -108,6 +108,8 @@ def test_concurrent_retries_of_one_key_start_one_job(cloud):
     jobs = {_accepted(response)["jobId"] for response in responses}
     assert len(jobs) == 1
     assert sum(1 for r in responses if "Idempotent-Replayed" not in r.headers) == 1
+    if not cloud.is_local:
+        pytest.skip("local cloud only, from here on: executions are counted through the local AWS endpoint")
     sfn = cloud.aws("stepfunctions")
     [jobs_machine] = [m for m in sfn.list_state_machines()["stateMachines"] if m["type"] == "STANDARD"]
     executions = sfn.list_executions(stateMachineArn=jobs_machine["stateMachineArn"])["executions"]
