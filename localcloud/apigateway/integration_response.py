@@ -47,7 +47,7 @@ def integration_response(invocation: Invocation, backend: GatewayResponse, conte
     if templates:
         content_type = "application/json" if "application/json" in templates else next(iter(templates))
         rendered = render(templates[content_type], backend.body.decode("utf-8", errors="replace"),
-                          invocation.params, context)
+                          invocation.params, context, carried=request_rendered)
         body = rendered.output.encode("utf-8")
         headers["Content-Type"] = content_type
     headers.update(response_header_values(chosen, backend, invocation.params, context))

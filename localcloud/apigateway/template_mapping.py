@@ -10,10 +10,11 @@ from localcloud.vtl import RenderResult, render_template
 LOG = logging.getLogger("localcloud.gateway")
 
 
-def render(template: str, body: str, params: dict, context: dict) -> RenderResult:
+def render(template: str, body: str, params: dict, context: dict, carried: RenderResult | None = None) -> RenderResult:
+    """`carried`: the request template's result, whose overrides the response template sees (AWS recorded)."""
     try:
         return render_template(template, body=body, path_params=params["path"], query_params=params["querystring"],
-                               headers=params["header"], context=context)
+                               headers=params["header"], context=context, carried=carried)
     except Exception as error:  # a template bug is the API's configuration error, as in API Gateway
         LOG.exception("mapping template failed for request %s", context.get("requestId"))
         raise GatewayError("API_CONFIGURATION_ERROR", f"Execution failed due to configuration error: {error}")

@@ -43,3 +43,5 @@ def test_a_response_override_set_in_the_request_template_applies_without_a_respo
 def test_a_response_override_set_in_the_request_template_applies_with_a_response_template():
     response = mock_api({"application/json": READING_RESPONSE_TEMPLATE}).get("/dev/")
     assert (response.status_code, response.headers["foo"]) == (444, "bar")
+    # and the response template saw what the request template set, as in AWS's recorded body
+    assert response.get_json() == {"custom": "is also passed around", "fooHeader": "bar", "statusOverride": "444"}
