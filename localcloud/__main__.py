@@ -9,7 +9,7 @@ import sys
 import threading
 
 from localcloud.provisioning.assembly import AssemblyError, ensure_assembly
-from localcloud.intrinsics import UnsupportedTemplate
+from localcloud.provisioning.intrinsics import UnsupportedTemplate
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -23,13 +23,13 @@ import boto3
 from botocore.config import Config
 from werkzeug.serving import make_server
 
-from localcloud.execution_log import ExecutionLog
+from localcloud.moto_changes.stepfunctions.execution_log import ExecutionLog
 from localcloud.lambda_runtime import InvocationLog, WorkerPoolRuntime
 from localcloud.provisioning import PROJECT_ROOT, Assembly, ProvisionedStack, Provisioner
-from localcloud.moto_behaviour import install_local_behaviour
-from localcloud.sfn_mock_config import register_state_machines
-from localcloud.sfn_timing import scale_from_environment
-from localcloud.ttl_sweeper import TtlSweeper
+from localcloud.moto_changes import install_local_behaviour
+from localcloud.moto_changes.stepfunctions.mock_config import register_state_machines
+from localcloud.moto_changes.stepfunctions.timing import scale_from_environment
+from localcloud.moto_changes.ttl_sweeper import TtlSweeper
 
 log = logging.getLogger("localcloud")
 
@@ -93,7 +93,7 @@ class LocalCloud:
         install_local_behaviour(self.settings.wait_time_scale)
 
         from moto.server import ThreadedMotoServer
-        from localcloud.moto_lambda_hook import install
+        from localcloud.moto_changes.lambda_hook import install
 
         moto_server = ThreadedMotoServer(ip_address=self.settings.host, port=self.settings.aws_port, verbose=False)
         moto_server.start()

@@ -1,6 +1,6 @@
 """`python -m localcloud sfn`: a bare Step Functions endpoint, a stand-in for Step Functions Local.
 
-It serves moto's Step Functions (with every local change in moto_behaviour) and the other moto
+It serves moto's Step Functions (with every local change in localcloud.moto_changes) and the other moto
 services on one port, with no Stepgate resources in it, so a suite written for
 `amazon/aws-stepfunctions-local` runs unmodified: it creates its own state machine, finds it as
 `list_state_machines()[0]`, and starts `<stateMachineArn>#<TestCase>` against `SFN_MOCK_CONFIG`.
@@ -17,9 +17,9 @@ import socket
 import threading
 import urllib.request
 
-from localcloud.moto_behaviour import install_local_behaviour
-from localcloud.sfn_local_names import install_step_functions_local_names
-from localcloud.sfn_timing import scale_from_environment
+from localcloud.moto_changes import install_local_behaviour
+from localcloud.moto_changes.stepfunctions.local_names import install_step_functions_local_names
+from localcloud.moto_changes.stepfunctions.timing import scale_from_environment
 
 DEFAULT_PORT = 8083
 

@@ -9,7 +9,7 @@
 | `generated_secrets.py` | `GenerateSecretString` as CloudFormation generates it |
 | `stack.py` | `ProvisionedStack`: what the local cloud serves |
 
-Intrinsic functions are resolved by `localcloud/intrinsics.py`.
+Intrinsic functions are resolved by `localcloud/provisioning/intrinsics.py`.
 """
 
 from localcloud.provisioning.assembly import PROJECT_ROOT, Assembly, AssemblyError, ensure_assembly

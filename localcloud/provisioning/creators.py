@@ -8,7 +8,7 @@ import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from localcloud.intrinsics import UnsupportedTemplate
+from localcloud.provisioning.intrinsics import UnsupportedTemplate
 from localcloud.lambda_runtime import FunctionSpec
 from localcloud.provisioning.generated_secrets import generate_secret_string
 

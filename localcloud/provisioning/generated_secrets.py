@@ -7,7 +7,7 @@ import secrets
 import string
 from typing import Any
 
-from localcloud.intrinsics import UnsupportedTemplate
+from localcloud.provisioning.intrinsics import UnsupportedTemplate
 
 # Secrets Manager's GetRandomPassword character classes.
 _PUNCTUATION = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"

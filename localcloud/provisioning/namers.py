@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable
 
-from localcloud.intrinsics import PARTITION, physical_name
+from localcloud.provisioning.intrinsics import PARTITION, physical_name
 
 if TYPE_CHECKING:
     from localcloud.provisioning.provisioner import Provisioner

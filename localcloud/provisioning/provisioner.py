@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any, Callable
 
-from localcloud.intrinsics import PARTITION, Resolver, UnsupportedTemplate
+from localcloud.provisioning.intrinsics import PARTITION, Resolver, UnsupportedTemplate
 from localcloud.provisioning.assembly import Assembly
 from localcloud.provisioning.creators import CREATORS
 from localcloud.provisioning.namers import NAMERS, name_generic

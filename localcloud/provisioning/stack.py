@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from localcloud.intrinsics import Resolver
+from localcloud.provisioning.intrinsics import Resolver
 from localcloud.lambda_runtime import FunctionSpec
 
 

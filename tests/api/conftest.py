@@ -15,7 +15,7 @@ from moto.server import ThreadedMotoServer
 from werkzeug.test import Client
 
 from localcloud.apigateway import build_gateway
-from localcloud.moto_behaviour import install_local_behaviour, uninstall_local_behaviour
+from localcloud.moto_changes import install_local_behaviour, uninstall_local_behaviour
 from tests.api.api_spec import ACCOUNT_ID, PLACEHOLDER_VALUES, REGION, STATE_MACHINE_NAME, api_body
 
 API_KEY = "api-test-key"

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import boto3
 from moto import mock_aws
 
-from localcloud.moto_behaviour import install_local_behaviour, uninstall_local_behaviour
+from localcloud.moto_changes import install_local_behaviour, uninstall_local_behaviour
 
 ROLE = "arn:aws:iam::123456789012:role/DummyRole"
 TERMINAL = {"SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"}

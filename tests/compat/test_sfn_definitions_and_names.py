@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from botocore.exceptions import ClientError
 
-from localcloud.sfn_definition_validation import definition_errors
+from localcloud.moto_changes.stepfunctions.definition_validation import definition_errors
 from tests.compat.sfn_in_process import ROLE, create, local_step_functions, passes, run
 
 ROOT = Path(__file__).resolve().parents[2]

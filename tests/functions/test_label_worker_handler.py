@@ -6,7 +6,7 @@ from email.utils import parsedate_to_datetime
 import pytest
 from botocore.stub import Stubber
 
-from localcloud.rekognition import install_into_moto
+from localcloud.moto_changes.rekognition import install_into_moto
 from label_worker.app import handler
 from stepgate_jobs.aws_clients import aws_client
 from stepgate_jobs.errors import ImageUnreadable, RekognitionThrottled

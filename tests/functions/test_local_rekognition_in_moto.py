@@ -4,7 +4,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from localcloud.rekognition import LOCAL_MODEL_VERSION, install_into_moto
+from localcloud.moto_changes.rekognition import LOCAL_MODEL_VERSION, install_into_moto
 
 # The bucket the uploads_bucket fixture creates.
 BUCKET = "stepgate-uploads-test"

@@ -9,7 +9,7 @@ import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
 
-from localcloud.dynamodb_transactions import (
+from localcloud.moto_changes.dynamodb_transactions import (
     install_transaction_without_table_copies,
     uninstall_transaction_without_table_copies,
 )

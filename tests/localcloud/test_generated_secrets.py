@@ -6,7 +6,7 @@ import string
 
 import pytest
 
-from localcloud.intrinsics import UnsupportedTemplate
+from localcloud.provisioning.intrinsics import UnsupportedTemplate
 from localcloud.provisioning import generate_secret_string
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from localcloud.intrinsics import Resolver, UnsupportedTemplate, physical_name
+from localcloud.provisioning.intrinsics import Resolver, UnsupportedTemplate, physical_name
 
 
 def _resolver(**template) -> Resolver:

@@ -7,9 +7,9 @@ import pytest
 from moto import mock_aws
 
 from localcloud.provisioning.assembly import Assembly
-from localcloud.intrinsics import UnsupportedTemplate
+from localcloud.provisioning.intrinsics import UnsupportedTemplate
 from localcloud.provisioning import Provisioner
-from localcloud.ttl_sweeper import TtlSweeper
+from localcloud.moto_changes.ttl_sweeper import TtlSweeper
 
 REGION = "us-east-1"
 

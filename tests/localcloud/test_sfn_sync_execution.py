@@ -8,8 +8,8 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 from moto import mock_aws
 
-from localcloud.in_process import MOTO_CONFIG
-from localcloud.moto_behaviour import install_local_behaviour, uninstall_local_behaviour
+from localcloud.provisioning.in_process import MOTO_CONFIG
+from localcloud.moto_changes import install_local_behaviour, uninstall_local_behaviour
 
 ROLE = "arn:aws:iam::123456789012:role/local"
 

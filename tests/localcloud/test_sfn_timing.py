@@ -7,7 +7,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from localcloud.sfn_timing import install_wait_time_scale, scale_from_environment, uninstall_wait_time_scale
+from localcloud.moto_changes.stepfunctions.timing import install_wait_time_scale, scale_from_environment, uninstall_wait_time_scale
 
 WAIT_THEN_PASS = {
     "StartAt": "Wait",

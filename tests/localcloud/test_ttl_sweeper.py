@@ -3,7 +3,7 @@
 import boto3
 from moto import mock_aws
 
-from localcloud.ttl_sweeper import TtlSweeper
+from localcloud.moto_changes.ttl_sweeper import TtlSweeper
 
 NOW = 1_800_000_000
 

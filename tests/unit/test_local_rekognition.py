@@ -5,7 +5,7 @@ import io
 import pytest
 from PIL import Image, ImageDraw
 
-from localcloud.rekognition import LOCAL_MODEL_VERSION, InvalidImageFormatException, detect_labels, simplified_color
+from localcloud.moto_changes.rekognition import LOCAL_MODEL_VERSION, InvalidImageFormatException, detect_labels, simplified_color
 
 
 def names(response):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from localcloud.in_process import LocalJobs, local_jobs
+from localcloud.provisioning.in_process import LocalJobs, local_jobs
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ from email.utils import parsedate_to_datetime
 import pytest
 from PIL import Image
 
-from localcloud.moto_lambda_hook import ServiceFault
+from localcloud.moto_changes.lambda_hook import ServiceFault
 
 
 def _in_days(days: float) -> str:

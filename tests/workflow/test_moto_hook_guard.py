@@ -8,7 +8,7 @@ import json
 
 from moto.awslambda import models as lambda_models
 
-from localcloud import moto_lambda_hook
+from localcloud.moto_changes import lambda_hook as moto_lambda_hook
 
 
 def test_moto_still_has_the_private_method_the_hook_replaces():

@@ -5,8 +5,8 @@ import time
 from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
 from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 
-from localcloud import sfn_definition_validation
-from localcloud.moto_behaviour import install_local_behaviour, uninstall_local_behaviour
+from localcloud.moto_changes.stepfunctions import definition_validation as sfn_definition_validation
+from localcloud.moto_changes import install_local_behaviour, uninstall_local_behaviour
 
 
 def _ours() -> bool:

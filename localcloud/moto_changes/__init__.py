@@ -8,23 +8,23 @@ pair patches and unpatches, and each uninstall gives back the enclosing caller's
 
 from __future__ import annotations
 
-from localcloud.dynamodb_transactions import (
+from localcloud.moto_changes.dynamodb_transactions import (
     install_transaction_without_table_copies,
     uninstall_transaction_without_table_copies,
 )
-from localcloud.rekognition import install_into_moto as install_local_rekognition
-from localcloud.sfn_caches import install_interpreter_caches, uninstall_interpreter_caches
-from localcloud.sfn_definition_validation import install_definition_validation, uninstall_definition_validation
-from localcloud.sfn_execution_names import install_generated_execution_names, uninstall_generated_execution_names
-from localcloud.sfn_history_paging import install_history_paging, uninstall_history_paging
-from localcloud.sfn_mock_config import install_mock_config_support, uninstall_mock_config_support
-from localcloud.sfn_service_integrations import (
+from localcloud.moto_changes.rekognition import install_into_moto as install_local_rekognition
+from localcloud.moto_changes.stepfunctions.caches import install_interpreter_caches, uninstall_interpreter_caches
+from localcloud.moto_changes.stepfunctions.definition_validation import install_definition_validation, uninstall_definition_validation
+from localcloud.moto_changes.stepfunctions.execution_names import install_generated_execution_names, uninstall_generated_execution_names
+from localcloud.moto_changes.stepfunctions.history_paging import install_history_paging, uninstall_history_paging
+from localcloud.moto_changes.stepfunctions.mock_config import install_mock_config_support, uninstall_mock_config_support
+from localcloud.moto_changes.stepfunctions.service_integrations import (
     install_service_integration_casing,
     uninstall_service_integration_casing,
 )
-from localcloud.sfn_stop import install_synchronous_stop, uninstall_synchronous_stop
-from localcloud.sfn_sync_execution import install_start_sync_execution, uninstall_start_sync_execution
-from localcloud.sfn_timing import install_wait_time_scale, uninstall_wait_time_scale
+from localcloud.moto_changes.stepfunctions.stop import install_synchronous_stop, uninstall_synchronous_stop
+from localcloud.moto_changes.stepfunctions.sync_execution import install_start_sync_execution, uninstall_start_sync_execution
+from localcloud.moto_changes.stepfunctions.timing import install_wait_time_scale, uninstall_wait_time_scale
 
 
 _scales: list[float] = []

@@ -22,10 +22,10 @@ from moto.core import DEFAULT_ACCOUNT_ID
 
 from localcloud.provisioning.assembly import Assembly
 from localcloud.lambda_runtime import InProcessRuntime
-from localcloud.moto_behaviour import install_local_behaviour, uninstall_local_behaviour
-from localcloud.moto_lambda_hook import LambdaHook, install, uninstall
+from localcloud.moto_changes import install_local_behaviour, uninstall_local_behaviour
+from localcloud.moto_changes.lambda_hook import LambdaHook, install, uninstall
 from localcloud.provisioning import ProvisionedStack, Provisioner
-from localcloud.sfn_mock_config import register_state_machines
+from localcloud.moto_changes.stepfunctions.mock_config import register_state_machines
 
 REGION = "us-east-1"
 TERMINAL = {"SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"}
