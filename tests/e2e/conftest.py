@@ -29,6 +29,8 @@ DEPLOYED = targets_deployed()
 collect_ignore = ["test_deployed_target.py"] if DEPLOYED else []
 
 
+# Before xdist reads the group marks (its hook would otherwise run first and see none).
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/e2e/" not in str(item.fspath):
