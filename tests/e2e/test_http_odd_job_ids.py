@@ -22,7 +22,7 @@ def new_log_files():
 
 @pytest.mark.parametrize("job_id", ODD_IDS, ids=lambda job_id: job_id[:24])
 @pytest.mark.parametrize("method, route", ROUTES, ids=[f"{m} {r}" for m, r in ROUTES])
-def test_an_odd_job_id_is_a_404_problem_and_names_no_file(cloud, new_log_files, method, route, job_id):
+def test_an_odd_job_id_is_a_404_problem(cloud, method, route, job_id):
     # When a client addresses a job by an id that cannot be one
     response = cloud.request(method, route.format(job_id))
 
@@ -31,5 +31,13 @@ def test_an_odd_job_id_is_a_404_problem_and_names_no_file(cloud, new_log_files, 
     assert response.headers["Content-Type"].startswith("application/problem+json")
     assert response.json()["type"] == "urn:stepgate:problem:not-found"
 
-    # And every log file written meanwhile is named from a job id (or is no-job.log)
+
+@pytest.mark.local_only("reads the local cloud's invocation log directory")
+def test_odd_job_ids_name_no_file(cloud, new_log_files):
+    # When every route is addressed with every odd id
+    for method, route in ROUTES:
+        for job_id in ODD_IDS:
+            assert cloud.request(method, route.format(job_id)).status_code == 404
+
+    # Then every log file written meanwhile is named from a job id (or is no-job.log)
     assert all(LOG_NAME.fullmatch(name) for name in new_log_files()), new_log_files()

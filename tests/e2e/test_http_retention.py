@@ -73,6 +73,8 @@ def test_a_recognition_result_expires_like_a_search_result(cloud):
     assert parsedate_to_datetime(labels.headers["Expires"]) == datetime.fromisoformat(document["resultExpiresAt"])
 
     # When its retention is over
+    if not cloud.is_local:
+        pytest.skip("local cloud only, from here on: the result's expiry is moved through the local AWS endpoint")
     dynamodb, table, key = cloud.aws("dynamodb"), _table(cloud, "LabelsTable"), {"jobId": {"S": accepted["jobId"]}}
     past = str(int(datetime.now(timezone.utc).timestamp()) - 1)
     dynamodb.update_item(TableName=table, Key=key, UpdateExpression="SET expiresAt = :past",
