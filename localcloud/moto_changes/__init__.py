@@ -13,6 +13,7 @@ from localcloud.moto_changes.dynamodb_transactions import (
     uninstall_transaction_without_table_copies,
 )
 from localcloud.moto_changes.rekognition import install_into_moto as install_local_rekognition
+from localcloud.moto_changes.stepfunctions.context_times import install_aws_context_times, uninstall_aws_context_times
 from localcloud.moto_changes.stepfunctions.caches import install_interpreter_caches, uninstall_interpreter_caches
 from localcloud.moto_changes.stepfunctions.definition_validation import install_definition_validation, uninstall_definition_validation
 from localcloud.moto_changes.stepfunctions.execution_names import install_generated_execution_names, uninstall_generated_execution_names
@@ -45,6 +46,7 @@ def install_local_behaviour(wait_time_scale: float) -> None:
     install_definition_validation()
     install_generated_execution_names()  # after mock config support: it wraps what is installed
     install_history_paging()
+    install_aws_context_times()
 
 
 def uninstall_local_behaviour() -> None:
@@ -53,6 +55,7 @@ def uninstall_local_behaviour() -> None:
     if _scales:
         install_wait_time_scale(_scales[-1])
         return
+    uninstall_aws_context_times()
     uninstall_history_paging()
     uninstall_generated_execution_names()
     uninstall_definition_validation()
