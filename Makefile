@@ -10,13 +10,14 @@ export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
 .PHONY: help venv synth test test-deployed test-fast parity run deploy diff lint bench lock clean
 
 help:
-	@echo "make run     serve the stack on http://127.0.0.1:3000 (AWS endpoint on :4566)"
-	@echo "make test    every test, offline"
-	@echo "make parity the VTL renderer against the AWS-recorded corpus (prints P/N and each failure)"
-	@echo "make synth   write cdk.out (no AWS credentials needed)"
-	@echo "make deploy  cdk deploy with the pinned CDK CLI"
+	@echo "make run            serve the stack on http://127.0.0.1:3000 (AWS endpoint on :4566)"
+	@echo "make test           every test, offline"
+	@echo "make parity         the VTL renderer against the AWS-recorded corpus (prints P/N and each failure)"
+	@echo "make synth          write cdk.out (no AWS credentials needed)"
+	@echo "make deploy         cdk deploy with the pinned CDK CLI"
+	@echo "make diff           cdk diff with the pinned CDK CLI"
 	@echo "make test-deployed  HTTP contract tests against the deployed stage (or STEPGATE_URL)"
-	@echo "make bench   local cloud benchmark"
+	@echo "make bench          local cloud benchmark"
 
 venv: $(STAMP)
 
