@@ -72,10 +72,10 @@ class JobAlreadyFinished(Exception):
 def cancel_job(job_id: str, executions: Executions, store: CancellationStore, now_epoch: int,
                retention_seconds: int, request_id: str) -> CancellationRecord:
     if not JOB_ID.fullmatch(job_id):
-        raise JobNotFound(f"no job {job_id!r}")
+        raise JobNotFound("No job with this id.")  # the status endpoint's wording; never echo the raw id
     execution = executions.describe(job_id)
     if execution is None:
-        raise JobNotFound(f"no job {job_id!r}")
+        raise JobNotFound("No job with this id.")  # the status endpoint's wording; never echo the raw id
     if execution.status != "RUNNING":
         raise JobAlreadyFinished(f"job {job_id} already finished: {execution.status}")
     kind = execution.kind or "unknown"

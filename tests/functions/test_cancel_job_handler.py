@@ -106,4 +106,6 @@ def test_a_job_whose_result_is_already_stored_is_a_409_and_keeps_running(jobs, l
 def test_an_unknown_or_malformed_job_is_a_404_problem(jobs, load_event, lambda_context, job_id):
     response = cancel(load_event, lambda_context, job_id)
     assert response["statusCode"] == 404
-    assert json.loads(response["body"])["type"] == "urn:stepgate:problem:not-found"
+    problem = json.loads(response["body"])
+    # The status endpoint's words, and never the raw id (it may hold NUL bytes or markup)
+    assert (problem["type"], problem["detail"]) == ("urn:stepgate:problem:not-found", "No job with this id.")
