@@ -5,7 +5,8 @@
 | `contract.py` | `FunctionSpec`, `LambdaContext`, `Invocation`, Lambda's error and timeout documents |
 | `in_process_runtime.py` | `InProcessRuntime`: handlers imported into this process (workflow tests on in-process moto) |
 | `worker_pool.py` | `WorkerPoolRuntime`: warm worker processes per function, its environment, its timeout (the local cloud) |
-| `worker_main.py` | the worker process itself (`python -m localcloud.lambda_runtime.worker_main`) |
+| `worker_main.py` | the worker process itself (`python -m localcloud.lambda_runtime.worker_main`), which times its own run |
+| `run_clock.py` | `RunClock`: the function's own run time, less waits for a core and for the local AWS endpoint |
 | `invocation_log.py` | each invocation's output kept per job under `.localcloud/logs` |
 
 Both runtimes keep one contract: `LambdaRuntime.invoke(spec, event) -> Invocation`.
@@ -24,9 +25,9 @@ from localcloud.lambda_runtime.contract import (
 )
 from localcloud.lambda_runtime.in_process_runtime import InProcessRuntime
 from localcloud.lambda_runtime.invocation_log import InvocationLog
-from localcloud.lambda_runtime.worker_pool import WorkerPoolRuntime
+from localcloud.lambda_runtime.worker_pool import WorkerPoolRuntime, WorkerUnavailable
 
 __all__ = [
     "LOCAL_BASE_ENVIRONMENT", "FunctionSpec", "InProcessRuntime", "Invocation", "InvocationLog", "LambdaContext",
-    "LambdaRuntime", "WorkerPoolRuntime", "as_event", "error_payload", "timeout_payload", "to_json",
+    "LambdaRuntime", "WorkerPoolRuntime", "WorkerUnavailable", "as_event", "error_payload", "timeout_payload", "to_json",
 ]

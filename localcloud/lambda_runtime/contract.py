@@ -7,11 +7,12 @@ state machine's `Retry`/`Catch` match the exception class names, as on AWS.
 from __future__ import annotations
 
 import json
-import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
+
+from localcloud.lambda_runtime.run_clock import RunClock
 
 # Variables every local function sees on top of its own environment.
 LOCAL_BASE_ENVIRONMENT = {
@@ -79,7 +80,7 @@ class LambdaRuntime(Protocol):
 class LambdaContext:
     """The context object handlers receive (the attributes Powertools reads)."""
 
-    def __init__(self, spec: FunctionSpec, request_id: str, deadline: float):
+    def __init__(self, spec: FunctionSpec, request_id: str, clock: RunClock):
         self.function_name = spec.name
         self.function_version = "$LATEST"
         self.invoked_function_arn = spec.arn
@@ -87,10 +88,11 @@ class LambdaContext:
         self.aws_request_id = request_id
         self.log_group_name = f"/aws/lambda/{spec.name}"
         self.log_stream_name = f"local/{request_id}"
-        self._deadline = deadline
+        self._timeout = spec.timeout_seconds
+        self._clock = clock
 
     def get_remaining_time_in_millis(self) -> int:
-        return max(0, int((self._deadline - time.monotonic()) * 1000))
+        return max(0, int((self._timeout - self._clock.elapsed()) * 1000))
 
 
 def error_payload(exc: BaseException, request_id: str) -> dict[str, Any]:

@@ -14,7 +14,6 @@ import logging
 import os
 import sys
 import threading
-import time
 import uuid
 from typing import Any
 
@@ -28,6 +27,7 @@ from localcloud.lambda_runtime.contract import (
     timeout_payload,
     to_json,
 )
+from localcloud.lambda_runtime.run_clock import RunClock
 
 
 class InProcessRuntime:
@@ -44,16 +44,16 @@ class InProcessRuntime:
 
     def invoke(self, spec: FunctionSpec, event: Any) -> Invocation:
         request_id = str(uuid.uuid4())
-        started = time.monotonic()
         logs = io.StringIO()
         with self._lock, self._environment(spec), _log_capture(logs):
-            context = LambdaContext(spec, request_id, started + spec.timeout_seconds)
+            clock = RunClock()  # started once the lock is ours: waiting for it is not the function's time
+            context = LambdaContext(spec, request_id, clock)
             try:
                 result = self._handler(spec)(as_event(event), context)
                 payload, errored = to_json(result), False
             except Exception as exc:  # noqa: BLE001 - every handler error becomes Lambda's error shape
                 payload, errored = to_json(error_payload(exc, request_id)), True
-        duration_ms = (time.monotonic() - started) * 1000
+            duration_ms = clock.elapsed() * 1000
         if duration_ms > spec.timeout_seconds * 1000:
             # In-process code cannot be killed; report it as Lambda would have.
             payload, errored = to_json(timeout_payload(spec, request_id)), True

@@ -2,7 +2,10 @@
 
 Each function gets a pool of processes started with exactly its template environment (plus
 the local AWS endpoint), reused between invocations as Lambda reuses warm environments. An
-invocation that outlives the function's `Timeout` is killed and reported as Lambda reports it.
+invocation whose own run (`run_clock.py`) outlives the function's `Timeout` is killed and
+reported as Lambda reports it. Waiting for a free worker or for a process to start is the
+emulator's cost, never the function's: when no worker can be had in time the invocation is
+throttled (`WorkerUnavailable`, Lambda's `TooManyRequestsException`), which the ASL retries.
 """
 
 from __future__ import annotations
@@ -32,7 +35,21 @@ from localcloud.lambda_runtime.worker_main import END_OF_LOGS
 
 log = logging.getLogger("localcloud.lambda")
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-INIT_TIMEOUT_SECONDS = 10.0
+# A worker that has not reported at all after its timeout x 3 plus this is hung: it is killed.
+BACKSTOP_GRACE_SECONDS = 30.0
+# Lambda runs every invocation at once; locally one waits this long for a free worker, then is throttled.
+QUEUE_SECONDS = 30.0
+# Starting a process is the emulator's cost, not the function's: a worker that cannot start in this long is a throttle.
+WORKER_START_SECONDS = 60.0
+
+
+class WorkerUnavailable(RuntimeError):
+    """No worker could be had in time: Lambda's answer is a throttle (`TooManyRequestsException`)."""
+
+
+def answer_backstop_seconds(spec: FunctionSpec) -> float:
+    """How long the parent waits for a worker that has stopped watching its own clock (a hung process)."""
+    return spec.timeout_seconds * 3 + BACKSTOP_GRACE_SECONDS
 
 
 class _Worker:
@@ -54,7 +71,8 @@ class _Worker:
         self._log_lines: list[str] = []
         self._end_seen = threading.Event()
         self._log_lock = threading.Lock()
-        threading.Thread(target=self._read_logs, daemon=True, name=f"logs-{spec.name}").start()
+        self._logs_done = threading.Thread(target=self._read_logs, daemon=True, name=f"logs-{spec.name}")
+        self._logs_done.start()
 
     def _read_logs(self) -> None:
         for line in self.process.stderr:
@@ -64,32 +82,48 @@ class _Worker:
                 with self._log_lock:
                     self._log_lines.append(line)
 
-    def wait_until_initialised(self) -> bool:
-        """Lambda times the init phase separately (10 s), not against the function's timeout."""
-        if not self._initialised:
-            ready, _, _ = select.select([self.process.stdout], [], [], INIT_TIMEOUT_SECONDS)
-            self._initialised = bool(ready) and bool(self.process.stdout.readline())
-        return self._initialised
+    def invoke(self, event: Any, request_id: str, start_seconds: float) -> tuple[dict[str, Any] | None, bool, str]:
+        """(response, timed_out, logs); response is None when a timeout or a crash ended it.
 
-    def invoke(self, event: Any, request_id: str) -> tuple[dict[str, Any] | None, bool, str]:
-        """(response, timed_out, logs); response is None when the timeout or a crash ended it."""
-        if not self.wait_until_initialised():
-            # Still alive means init overran its limit; dead means it crashed while starting.
-            return None, self.alive(), "".join(self._log_lines)
+        The worker times its init (10 s) and the handler (the function's timeout) itself. A worker
+        that has not even reported its init after `start_seconds` (a machine too busy to start a
+        process) raises WorkerUnavailable; one that stops answering is killed at the backstop.
+        """
         with self._log_lock:
             self._log_lines.clear()
+        if not self._initialised:
+            answer = self._answer(start_seconds)
+            if answer is None:
+                self.stop()
+                raise WorkerUnavailable(f"no {self.spec.name} worker started within {start_seconds:.0f} s")
+            self._initialised = answer.get("ready") is True
+            if not self._initialised:
+                return self._ended(answer)
         self._end_seen.clear()
         self.process.stdin.write(json.dumps({"requestId": request_id, "event": event}) + "\n")
         self.process.stdin.flush()
-        ready, _, _ = select.select([self.process.stdout], [], [], self.spec.timeout_seconds)
-        line = self.process.stdout.readline() if ready else ""
-        if line:
-            self._end_seen.wait(timeout=1.0)  # the logs' closing marker precedes the response
-        elif ready:
-            self.process.wait(timeout=5)  # end of file: the process is exiting
+        answer = self._answer(answer_backstop_seconds(self.spec))
+        if answer is None:
+            answer = {"timedOut": "unresponsive"}  # hung past the backstop, its watchdog silent
+        if "payload" not in answer:
+            return self._ended(answer)
+        self._end_seen.wait(timeout=1.0)  # the logs' closing marker precedes the response
         with self._log_lock:
-            logs = "".join(self._log_lines)
-        return (json.loads(line) if line else None), not ready, logs
+            return answer, False, "".join(self._log_lines)
+
+    def _answer(self, seconds: float) -> dict[str, Any] | None:
+        """The worker's next protocol line: None if none came in time, {} at end of file."""
+        ready, _, _ = select.select([self.process.stdout], [], [], seconds)
+        if not ready:
+            return None
+        return json.loads(self.process.stdout.readline() or "{}")
+
+    def _ended(self, answer: dict[str, Any]) -> tuple[None, bool, str]:
+        """The process timed out or crashed: stop it and keep its last lines (its timeout message)."""
+        self.stop()
+        self._logs_done.join(timeout=1.0)
+        with self._log_lock:
+            return None, "timedOut" in answer, "".join(self._log_lines)
 
     def alive(self) -> bool:
         return self.process.poll() is None
@@ -104,9 +138,12 @@ class WorkerPoolRuntime:
     """A warm pool of worker processes per function, at most `max_workers` busy at once each."""
 
     def __init__(self, aws_endpoint_url: str, max_workers: int = 8,
-                 on_invocation: Callable[[FunctionSpec, Invocation, Any], None] | None = None):
+                 on_invocation: Callable[[FunctionSpec, Invocation, Any], None] | None = None,
+                 queue_seconds: float = QUEUE_SECONDS, start_seconds: float = WORKER_START_SECONDS):
         self.aws_endpoint_url = aws_endpoint_url
         self.max_workers = max_workers
+        self.queue_seconds = queue_seconds
+        self.start_seconds = start_seconds
         self.on_invocation = on_invocation
         self._idle: dict[str, deque[_Worker]] = {}
         self._capacity: dict[str, threading.BoundedSemaphore] = {}
@@ -144,13 +181,13 @@ class WorkerPoolRuntime:
         event = as_event(event)
         request_id = str(uuid.uuid4())
         capacity = self._semaphore(spec)
-        capacity.acquire()
+        if not capacity.acquire(timeout=self.queue_seconds):
+            raise WorkerUnavailable(f"all {self.max_workers} {spec.name} workers stayed busy for {self.queue_seconds:.0f} s")
         started = time.monotonic()
         try:
             worker = self._take(spec)
-            response, timed_out, logs = worker.invoke(event, request_id)
+            response, timed_out, logs = worker.invoke(event, request_id, self.start_seconds)
             if response is None:
-                worker.stop()
                 payload = timeout_payload(spec, request_id) if timed_out else {
                     "errorType": "Runtime.ExitError",
                     "errorMessage": f"RequestId: {request_id} Error: Runtime exited with error: "
@@ -159,8 +196,9 @@ class WorkerPoolRuntime:
                 invocation = Invocation(to_json(payload), True, logs, (time.monotonic() - started) * 1000, request_id)
             else:
                 self._pool(spec).append(worker)
+                # The worker's own run clock, not the wall time this process saw.
                 invocation = Invocation(response["payload"], response["errored"], logs,
-                                        (time.monotonic() - started) * 1000, request_id)
+                                        response.get("durationMs", 0.0), request_id)
         finally:
             capacity.release()
         if self.on_invocation:

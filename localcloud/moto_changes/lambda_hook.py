@@ -18,7 +18,7 @@ from typing import Any
 from moto.awslambda import models as lambda_models
 from moto.awslambda.exceptions import LambdaClientError
 
-from localcloud.lambda_runtime import FunctionSpec, Invocation, LambdaRuntime
+from localcloud.lambda_runtime import FunctionSpec, Invocation, LambdaRuntime, WorkerUnavailable
 
 log = logging.getLogger("localcloud.lambda")
 
@@ -69,10 +69,22 @@ class LambdaHook:
                 f"Lambda function {function_name!r} has no local code registered; "
                 "provision it from the cloud assembly first"
             )
-        invocation = self.runtime.invoke(spec, event)
+        try:
+            invocation = self.runtime.invoke(spec, event)
+        except WorkerUnavailable as busy:
+            log.warning("throttling %s: %s", function_name, busy)
+            # What Lambda answers when it cannot run the invocation now (HTTP 429); the ASL retries it.
+            raise throttled() from busy
         for listener in self.listeners:
             listener(spec, invocation)
         return invocation
+
+
+def throttled() -> LambdaClientError:
+    """Lambda's throttle as its Invoke API answers it: HTTP 429 `TooManyRequestsException` (API reference, Invoke)."""
+    error = LambdaClientError("TooManyRequestsException", "Rate Exceeded.")
+    error.code = 429
+    return error
 
 
 _active: LambdaHook | None = None

@@ -1,12 +1,18 @@
-"""The local cloud's Lambda runtime: warm workers, per-function environment, timeouts, Lambda's error shape."""
+"""The local cloud's Lambda runtime: warm workers, per-function environment, timeouts on the function's own run, throttles, Lambda's error shape."""
 
+import http.server
 import json
+import threading
+import time
 from pathlib import Path
 
 import pytest
+from moto.awslambda.exceptions import LambdaClientError
 
 from localcloud.lambda_runtime import FunctionSpec, InProcessRuntime
 from localcloud.lambda_runtime import WorkerPoolRuntime
+from localcloud.moto_changes.lambda_hook import LambdaHook
+from tests.cpu_load import all_cores_busy
 
 CODE = Path(__file__).parent / "fixture_functions"
 
@@ -92,3 +98,79 @@ def test_the_in_process_runtime_has_the_same_contract():
 
     assert json.loads(ok.payload)["greeting"] == "hi"
     assert failed.error_type == "SupplierUnavailable"
+
+
+def test_cpu_work_slowed_by_a_busy_machine_is_not_a_timeout(runtime):
+    # Given a warm function with a 1 s timeout whose handler needs 0.5 s of CPU
+    spec = _spec(timeout=1.0)
+    runtime.invoke(spec, {})
+
+    # When every core is also busy with three other processes
+    with all_cores_busy(seconds=20, per_core=3):
+        started = time.monotonic()
+        invocation = runtime.invoke(spec, {"action": "spin", "seconds": 0.5})
+        wall = time.monotonic() - started
+
+    # Then the wait for a core is not the function's time: it succeeds though the wall clock passed its timeout
+    assert wall > 1.0, f"the hogs did not slow the worker (wall {wall:.2f} s): the test proves nothing"
+    assert not invocation.errored, invocation.payload
+    assert invocation.duration_ms < 1000
+
+
+def test_cpu_work_past_the_timeout_still_times_out(runtime):
+    invocation = runtime.invoke(_spec(timeout=0.5), {"action": "spin", "seconds": 5})
+
+    assert invocation.error_type == "Sandbox.Timedout"
+    assert "Task timed out after 0.50 seconds" in invocation.logs
+
+
+class _SlowAwsEndpoint(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):  # noqa: N802 - http.server's name
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        time.sleep(1.5)
+        body = b"<ErrorResponse><Error><Code>Busy</Code><Message>slow</Message></Error></ErrorResponse>"
+        self.send_response(400)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_a_slow_local_aws_endpoint_is_not_the_functions_time():
+    # Given a local AWS endpoint that takes 1.5 s to answer, and a function with a 1 s timeout
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _SlowAwsEndpoint)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    pool = WorkerPoolRuntime(f"http://127.0.0.1:{server.server_port}", max_workers=1)
+    try:
+        # When the handler calls it
+        invocation = pool.invoke(_spec(timeout=1.0), {"action": "call_aws"})
+    finally:
+        pool.close()
+        server.shutdown()
+
+    # Then only the allowance for one AWS call counts against the function, and it finishes
+    assert not invocation.errored, invocation.payload
+    assert invocation.duration_ms < 1000
+
+
+def test_no_free_worker_in_time_is_a_throttle_never_a_timeout():
+    # Given a function whose only worker is busy longer than an invocation may wait for it
+    pool = WorkerPoolRuntime("http://127.0.0.1:1", max_workers=1, queue_seconds=0.3)
+    hook = LambdaHook(runtime=pool)
+    spec = _spec(timeout=5.0)
+    hook.register(spec)
+    busy = threading.Thread(target=pool.invoke, args=(spec, {"action": "sleep", "seconds": 2}))
+    busy.start()
+    time.sleep(0.2)
+    try:
+        # When another invocation arrives
+        with pytest.raises(LambdaClientError) as raised:
+            hook.invoke(spec.name, {})
+    finally:
+        busy.join()
+        pool.close()
+
+    # Then Lambda's throttle answers it (HTTP 429 TooManyRequestsException, which the ASL retries)
+    assert (raised.value.error_type, raised.value.code) == ("TooManyRequestsException", 429)

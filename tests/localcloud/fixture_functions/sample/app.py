@@ -1,4 +1,4 @@
-"""A tiny handler the runtime tests drive: echo, env, sleep, raise, print."""
+"""A tiny handler the runtime tests drive: echo, env, sleep, spin (CPU), call the AWS endpoint, raise, print."""
 
 import os
 import time
@@ -16,6 +16,20 @@ def handler(event, context):
     print(f"handling {action}")
     if action == "sleep":
         time.sleep(event["seconds"])
+    if action == "spin":  # CPU work: `seconds` of this process's own CPU time
+        started = time.process_time()
+        while time.process_time() - started < event["seconds"]:
+            pass
+    if action == "call_aws":
+        import boto3  # a Lambda runtime ships boto3; the client goes to AWS_ENDPOINT_URL
+        import botocore.exceptions
+
+        try:
+            boto3.client("sts").get_caller_identity()
+        except botocore.exceptions.BotoCoreError:  # the test's endpoint answers slowly, not in AWS's shape
+            pass
+        except botocore.exceptions.ClientError:
+            pass
     if action == "raise":
         raise SupplierUnavailable("location: supplier did not answer")
     if action == "exit":
