@@ -9,17 +9,13 @@ export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
 
 .PHONY: help venv synth test test-deployed test-fast parity run deploy diff lint bench lock clean
 
-help:
-	@echo "make run            serve the stack on http://127.0.0.1:3000 (AWS endpoint on :4566)"
-	@echo "make test           every test, offline"
-	@echo "make parity         the VTL renderer against the AWS-recorded corpus (prints P/N and each failure)"
-	@echo "make synth          write cdk.out (no AWS credentials needed)"
-	@echo "make deploy         cdk deploy with the pinned CDK CLI"
-	@echo "make diff           cdk diff with the pinned CDK CLI"
-	@echo "make test-deployed  HTTP contract tests against the deployed stage (or STEPGATE_URL)"
-	@echo "make bench          local cloud benchmark"
+# `make help` prints each target's `##` line: a target without one fails tests/unit/test_makefile.py.
+help: ## this list
+	@grep -hE '^[a-z][a-z-]*:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /  make \1\t/' | expand -t 22
+	@echo
+	@echo "make run reads: SEARCH_LATENCY_MS (supplier latency, ms), STEPGATE_STAGE, STEPGATE_API_KEY, PORT, AWS_PORT"
 
-venv: $(STAMP)
+venv: $(STAMP) ## the virtualenv with the pinned requirements
 
 $(STAMP): requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,38 +26,45 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-synth: venv
+synth: venv ## write cdk.out (no AWS credentials needed)
 	$(PY) -m localcloud synth
 
-test: venv
+test: venv ## every test, offline
 	$(PY) -m pytest -n 2 --dist loadgroup
 
+test-fast: venv ## every test but the e2e ones (no local cloud started)
+	$(PY) -m pytest -n 2 --dist loadgroup -m "not e2e"
+
+lint: venv ## ruff on the Python sources, cfn-lint on the synthesized template
+	$(PY) -m ruff check .
+	$(PY) -m localcloud synth
+	$(VENV)/bin/cfn-lint $${STEPGATE_CDK_OUT:-cdk.out}/Stepgate.template.json
+
 # The ground-truth VTL corpus (tests/parity/cases); also part of make test.
-parity: venv
+parity: venv ## the VTL renderer against the AWS-recorded corpus (prints P/N and each failure)
 	$(PY) -m tests.parity.report
 
 # The stage is resolved before pytest starts; without one, a one-line reason and exit 2.
-test-deployed:
+test-deployed: ## HTTP contract tests against the deployed stage (or STEPGATE_URL)
 	@$(MAKE) --no-print-directory -s venv
 	@$(PY) -m tests.e2e.deployed $(PYTEST_ARGS)
 
-run: venv
+run: venv ## serve the stack on http://127.0.0.1:3000 (AWS endpoint on :4566); knobs below
 	$(PY) -m localcloud run
 
-deploy: venv node_modules/.installed
+deploy: venv node_modules/.installed ## cdk deploy with the pinned CDK CLI
 	npx --no-install cdk deploy --app "$(PY) app.py"
 
-diff: venv node_modules/.installed
+diff: venv node_modules/.installed ## cdk diff with the pinned CDK CLI
 	npx --no-install cdk diff --app "$(PY) app.py"
 
-bench: venv
+bench: venv ## local cloud benchmark (re-synthesizes first if sources changed, and says so)
 	$(PY) bench/local_cloud.py
 
-# Re-resolve the pins from requirements.in (needs the network).
-lock:
+lock: ## re-resolve requirements.txt from requirements.in (needs the network)
 	rm -rf /tmp/stepgate-lock && $(PYTHON) -m venv /tmp/stepgate-lock
 	/tmp/stepgate-lock/bin/pip install --quiet -r requirements.in
 	/tmp/stepgate-lock/bin/pip freeze > requirements.txt
 
-clean:
+clean: ## remove cdk.out, .localcloud and caches
 	rm -rf cdk.out .localcloud .pytest_cache

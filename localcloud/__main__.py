@@ -8,7 +8,7 @@ import signal
 import sys
 import threading
 
-from localcloud.provisioning.assembly import AssemblyError, ensure_assembly
+from localcloud.provisioning.assembly import AssemblyError, context_from_environment, ensure_assembly
 from localcloud.provisioning.intrinsics import UnsupportedTemplate
 
 
@@ -27,10 +27,11 @@ def main(argv: list[str] | None = None) -> int:
         from localcloud.sfn_endpoint import DEFAULT_PORT, serve_step_functions
 
         return serve_step_functions(args.host, args.port or DEFAULT_PORT)
+    context = context_from_environment()  # STEPGATE_STAGE, SEARCH_LATENCY_MS: `-c` for the local synth
     try:
-        assembly = ensure_assembly()
+        assembly = ensure_assembly(context=context)
     except AssemblyError as exc:
-        print(f"synthesis failed: {exc}", file=sys.stderr)
+        print(f"synthesis failed{f' with context {context}' if context else ''}: {exc}", file=sys.stderr)
         return 1
     if args.command == "synth":
         print(f"cloud assembly ready in {assembly.directory}")

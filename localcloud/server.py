@@ -1,7 +1,7 @@
 """The local cloud: the synthesized stack served on localhost with no AWS account and no Docker.
 
-- an AWS-compatible endpoint (moto server, Step Functions interpreter on) for Step Functions,
-  DynamoDB, S3, Lambda, Rekognition and Secrets Manager;
+- an AWS-compatible endpoint (moto server, Step Functions interpreter on): every service moto
+  serves, among them those the stack calls (the banner lists them, from the template's IAM policies);
 - the template's resources provisioned into it;
 - Lambda handlers running as real code in warm worker processes;
 - the REST API served from the template's OpenAPI body by the local gateway.
@@ -36,6 +36,11 @@ log = logging.getLogger("localcloud")
 REGION = "us-east-1"
 ACCOUNT_ID = "123456789012"
 LOGS_DIR = PROJECT_ROOT / ".localcloud" / "logs"
+# The services the stack's IAM policies grant calls to, as the banner names them (moto serves them all).
+SERVICE_NAMES = {"states": "Step Functions", "dynamodb": "DynamoDB", "s3": "S3", "lambda": "Lambda",
+                 "rekognition": "Rekognition", "secretsmanager": "Secrets Manager"}
+# Granted for AWS's own plumbing, which nothing exercises locally: role trust, log delivery, tracing.
+PLUMBING_SERVICES = {"sts", "logs", "xray"}
 
 
 @dataclass
@@ -146,14 +151,20 @@ class LocalCloud:
                 log.debug("error while stopping", exc_info=True)
         self._stoppables.clear()
 
+    def _search_latency_ms(self) -> str:
+        return next((spec.environment["SEARCH_LATENCY_MS"] for spec in self.stack.functions.values()
+                     if "SEARCH_LATENCY_MS" in spec.environment), "-")
+
     def banner(self) -> str:
         jobs_arn = self.stack.state_machine_arn()
         return "\n".join([
             "",
             "Stepgate local cloud is up.",
             f"  API          {self.api_base_url}",
-            f"  AWS endpoint {self.aws_endpoint}  (Step Functions, DynamoDB, S3, Lambda)",
+            f"  AWS endpoint {self.aws_endpoint}  ({', '.join(services_called(self.assembly.template))})",
             f"  API key      {self.api_key}",
+            f"  Knobs        stage {self.stack.stage_name}, supplier latency {self._search_latency_ms()} ms"
+            "  (STEPGATE_STAGE, SEARCH_LATENCY_MS, STEPGATE_API_KEY: see make help)",
             f"  Jobs state machine {jobs_arn}",
             "",
             "Try it:",
@@ -167,6 +178,25 @@ class LocalCloud:
             f"  aws --endpoint-url {self.aws_endpoint} stepfunctions list-executions --state-machine-arn {jobs_arn}",
             "",
         ])
+
+
+def services_called(template: dict) -> list[str]:
+    """The AWS services the stack calls, from the action prefixes its IAM policies grant."""
+    prefixes: set[str] = set()
+
+    def collect(node) -> None:
+        if isinstance(node, dict):
+            actions = node.get("Action", [])
+            prefixes.update(a.split(":")[0] for a in (actions if isinstance(actions, list) else [actions])
+                            if isinstance(a, str))
+            for value in node.values():
+                collect(value)
+        elif isinstance(node, list):
+            for value in node:
+                collect(value)
+
+    collect(template.get("Resources", {}))
+    return [name for prefix, name in SERVICE_NAMES.items() if prefix in prefixes]
 
 
 def _ensure_free(host: str, port: int, variable: str) -> None:

@@ -75,7 +75,6 @@ class Api(Construct):
         spec_file: Path = OPENAPI_FILE,
     ) -> None:
         super().__init__(scope, construct_id)
-        stack = Stack.of(self)
         state_machine = workflow.state_machine
         self.spec = yaml.safe_load(spec_file.read_text())
 

@@ -27,14 +27,25 @@ HASH_FILE = ".stepgate-source-hash"
 # Everything that can change the synthesized template or its assets.
 SOURCES = ("app.py", "cdk.json", "stacks", "statemachine", "api", "functions", "requirements.txt")
 IGNORED_PARTS = {"__pycache__", ".pytest_cache"}
+# `make run`'s knobs: environment variables that override cdk.json's context for the local synth,
+# as `cdk deploy -c key=value` would; the template stays what a deploy with them would get.
+CONTEXT_FROM_ENVIRONMENT = {"STEPGATE_STAGE": "stageName", "SEARCH_LATENCY_MS": "searchLatencyMs"}
 
 
 class AssemblyError(RuntimeError):
     """Synthesis failed or the assembly is not what the local cloud can serve."""
 
 
-def source_hash(root: Path = PROJECT_ROOT) -> str:
+def context_from_environment(environ: dict[str, str] | None = None) -> dict[str, str]:
+    """The CDK context keys set through `CONTEXT_FROM_ENVIRONMENT` variables (empty ones ignored)."""
+    environ = os.environ if environ is None else environ
+    return {key: environ[variable] for variable, key in CONTEXT_FROM_ENVIRONMENT.items() if environ.get(variable)}
+
+
+def source_hash(root: Path = PROJECT_ROOT, context: dict[str, str] | None = None) -> str:
     digest = hashlib.sha256()
+    if context:  # an assembly synthesized with other context is another assembly
+        digest.update(json.dumps(context, sort_keys=True).encode())
     for name in SOURCES:
         path = root / name
         files = sorted(path.rglob("*")) if path.is_dir() else [path]
@@ -83,32 +94,39 @@ def _asset_dirs(directory: Path, stack_name: str) -> dict[str, Path]:
     return dirs
 
 
-def ensure_assembly(outdir: Path | None = None, root: Path = PROJECT_ROOT) -> Assembly:
-    """Synthesize into `outdir` unless it already holds an assembly of the current sources.
+def is_current(outdir: Path, root: Path = PROJECT_ROOT, context: dict[str, str] | None = None) -> bool:
+    """True when `outdir` holds an assembly of the current sources and context."""
+    recorded = Path(outdir) / HASH_FILE
+    return recorded.exists() and recorded.read_text().strip() == source_hash(root, context)
 
-    A file lock makes concurrent callers (pytest-xdist workers, `make run` beside `make
-    test`) synthesize once and share the result.
+
+def ensure_assembly(outdir: Path | None = None, root: Path = PROJECT_ROOT,
+                    context: dict[str, str] | None = None) -> Assembly:
+    """Synthesize into `outdir` unless it already holds an assembly of the current sources and `context`.
+
+    `context` overrides cdk.json's context keys (`-c key=value`). A file lock makes concurrent
+    callers (pytest-xdist workers, `make run` beside `make test`) synthesize once and share the result.
     """
     outdir = Path(outdir or os.environ.get("STEPGATE_CDK_OUT") or root / "cdk.out")
     outdir.mkdir(parents=True, exist_ok=True)
-    wanted = source_hash(root)
     with open(outdir / ".synth.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        recorded = outdir / HASH_FILE
-        if recorded.exists() and recorded.read_text().strip() == wanted:
+        if is_current(outdir, root, context):
             log.info("cloud assembly %s is current; not re-synthesizing", outdir)
         else:
-            synthesize(outdir, root)
-            recorded.write_text(wanted)
+            synthesize(outdir, root, context)
+            (outdir / HASH_FILE).write_text(source_hash(root, context))
     return Assembly.read(outdir)
 
 
-def synthesize(outdir: Path, root: Path = PROJECT_ROOT) -> None:
+def synthesize(outdir: Path, root: Path = PROJECT_ROOT, context: dict[str, str] | None = None) -> None:
     started = time.monotonic()
-    log.info("synthesizing the CDK app into %s", outdir)
+    log.info("synthesizing the CDK app into %s%s", outdir, f" with context {context}" if context else "")
     env = {
         **os.environ,
         "CDK_OUTDIR": str(outdir),
+        # How the CDK CLI hands `-c` context to an app; it overrides app.py's cdk.json defaults.
+        "CDK_CONTEXT_JSON": json.dumps(context or {}),
         "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
         "JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION": "1",
     }

@@ -6,7 +6,6 @@ api/openapi.yaml, the status template's error table, and the proxy Lambdas' prob
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 

@@ -18,6 +18,7 @@ import boto3
 import pytest
 import requests
 
+from localcloud.provisioning.assembly import CONTEXT_FROM_ENVIRONMENT
 from tests.e2e.stage import NEEDS, from_environment, targets_deployed
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -123,8 +124,10 @@ def cloud(request, tmp_path_factory) -> Cloud:
 def _local_cloud(assembly, tmp_path_factory):
     api_port, aws_port = _free_port(), _free_port()
     log_file = tmp_path_factory.mktemp("localcloud") / "localcloud.log"
-    env = {**os.environ, "PORT": str(api_port), "AWS_PORT": str(aws_port), "STEPGATE_API_KEY": API_KEY,
-           "SFN_WAIT_TIME_SCALE": "0.01", "STEPGATE_CDK_OUT": str(assembly.directory)}
+    # The session's assembly is cdk.json's: make run's context knobs in the caller's shell would re-synthesize it.
+    env = {name: value for name, value in os.environ.items() if name not in CONTEXT_FROM_ENVIRONMENT}
+    env.update({"PORT": str(api_port), "AWS_PORT": str(aws_port), "STEPGATE_API_KEY": API_KEY,
+                "SFN_WAIT_TIME_SCALE": "0.01", "STEPGATE_CDK_OUT": str(assembly.directory)})
     with open(log_file, "w") as log:
         process = subprocess.Popen([sys.executable, "-m", "localcloud", "run"], cwd=ROOT, env=env,
                                    stdout=log, stderr=subprocess.STDOUT)

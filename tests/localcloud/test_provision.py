@@ -1,6 +1,5 @@
 """Provisioning a template into the local AWS: what it cannot serve stops start-up, by name."""
 
-import json
 
 import boto3
 import pytest
