@@ -48,3 +48,22 @@ def test_a_job_without_callback_enters_at_most_six_states(jobs, kind, work):
     assert len(entered) <= MAX_STATES_WITHOUT_CALLBACK
     assert output["kind"] == kind and output["finishedAt"].endswith("Z") and output["jobId"]
     assert "callback" not in output
+
+
+def test_lambda_throttling_is_retried_by_its_own_name_and_then_recorded(jobs):
+    from localcloud.moto_changes.api_quotas import install_api_quotas
+
+    # Given Lambda refuses every invocation for concurrency (AWS's 429 TooManyRequestsException)
+    install_api_quotas("lambda:concurrency=0")
+    try:
+        execution = jobs.start("user", request_for(jobs, "user"))
+        result = jobs.wait(execution)
+    finally:
+        install_api_quotas("off")  # the harness's own install stays in place, without quotas
+
+    # Then ValidateJob retried it as Lambda.TooManyRequestsException (its Retry names it), and the job
+    # still reached a terminal state, recorded as that error
+    assert result["status"] == "FAILED"
+    assert result["error"] == "Lambda.TooManyRequestsException"
+    attempts = [event for event in jobs.history(execution) if event["type"] == "TaskFailed"]
+    assert len(attempts) == 4  # the first try and ValidateJob's 3 retries
