@@ -84,7 +84,8 @@ class Workers(Construct):
         self.offers_reader = self._function(
             "offers_reader",
             description="Stepgate: GET /searches/{jobId}/offers, filtered at read time",
-            environment={"OFFERS_TABLE_NAME": storage.offers_table.table_name},
+            environment={"OFFERS_TABLE_NAME": storage.offers_table.table_name,
+                         "RETRY_AFTER_SECONDS": str(settings.retry_after_seconds)},
             # API Gateway gives up after 29 s; a reader is a single GetItem.
             timeout=Duration.seconds(10),
         )
@@ -121,6 +122,7 @@ class Workers(Construct):
                 "USERS_TABLE_NAME": storage.users_table.table_name,
                 "JOBS_TABLE_NAME": storage.jobs_table.table_name,
                 "CANCELLATION_RETENTION_SECONDS": str(settings.result_ttl_seconds + settings.expired_result_grace_seconds),
+                "RETRY_AFTER_SECONDS": str(settings.retry_after_seconds),
             },
             timeout=Duration.seconds(10),
         )

@@ -9,9 +9,12 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent, event_source
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from botocore.exceptions import ClientError
+
+from stepgate_jobs.aws_clients import is_throttling
 from stepgate_jobs.cancellation import JobAlreadyFinished, JobNotFound, cancel_job
 from stepgate_jobs.dynamodb_cancellations import DynamoDBCancellationStore
-from stepgate_jobs.problems import json_response, problem_response
+from stepgate_jobs.problems import json_response, problem_response, throttled_response
 from stepgate_jobs.settings import CancelJobSettings
 from stepgate_jobs.sfn_executions import StepFunctionsExecutions
 
@@ -33,6 +36,12 @@ def handler(event: APIGatewayProxyEvent, context: LambdaContext) -> dict:
         record = cancel_job(job_id, StepFunctionsExecutions(settings.jobs_state_machine_arn), store,
                             int(time.time()), settings.cancellation_retention_seconds,
                             event.request_context.request_id)
+    except ClientError as error:
+        if not is_throttling(error):
+            raise
+        # Safe to repeat: a tombstone already written is this cancel's own, and the retry completes it.
+        metrics.add_metric(name="CancelThrottled", unit=MetricUnit.Count, value=1)
+        return throttled_response(settings.retry_after_seconds, "The job could not be cancelled now; retry later.")
     except JobNotFound as error:
         metrics.add_metric(name="CancelUnknownJob", unit=MetricUnit.Count, value=1)
         return problem_response(404, "not-found", "Not Found", str(error))

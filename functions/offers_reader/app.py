@@ -9,10 +9,13 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent, event_source
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from botocore.exceptions import ClientError
+
+from stepgate_jobs.aws_clients import is_throttling
 from stepgate_jobs.dynamodb_offers import DynamoDBOffersStore
 from stepgate_jobs.errors import ValidationError
 from stepgate_jobs.offers import OffersCancelled, OffersExpired, OffersNotFound, read_offers
-from stepgate_jobs.problems import json_response, problem_response
+from stepgate_jobs.problems import json_response, problem_response, throttled_response
 from stepgate_jobs.settings import OffersReaderSettings
 
 logger = Logger()
@@ -26,9 +29,15 @@ metrics = Metrics()
 @event_source(data_class=APIGatewayProxyEvent)
 def handler(event: APIGatewayProxyEvent, context: LambdaContext) -> dict:
     job_id = (event.path_parameters or {}).get("jobId", "")
-    store = DynamoDBOffersStore(OffersReaderSettings.from_environ().offers_table_name)
+    settings = OffersReaderSettings.from_environ()
+    store = DynamoDBOffersStore(settings.offers_table_name)
     try:
         document = read_offers(job_id, event.query_string_parameters, store, time.time())
+    except ClientError as error:
+        if not is_throttling(error):
+            raise
+        metrics.add_metric(name="OffersReadThrottled", unit=MetricUnit.Count, value=1)
+        return throttled_response(settings.retry_after_seconds, "The offers could not be read now; retry later.")
     except ValidationError as error:
         metrics.add_metric(name="OffersFilterRejected", unit=MetricUnit.Count, value=1)
         return problem_response(400, "validation-error", "Invalid query parameter", str(error), error.field)

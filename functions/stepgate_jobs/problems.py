@@ -22,3 +22,10 @@ def problem_response(status: int, slug: str, title: str, detail: str, field: str
 def json_response(status: int, body: dict, headers: dict[str, str] | None = None) -> dict:
     return {"statusCode": status, "headers": {"Content-Type": "application/json", **(headers or {})},
             "body": compact_json(body)}
+
+
+def throttled_response(retry_after_seconds: int, detail: str) -> dict:
+    """429 with Retry-After: an AWS service behind the handler throttled it; the client waits and retries."""
+    response = problem_response(429, "throttled", "Too Many Requests", detail)
+    response["headers"]["Retry-After"] = str(retry_after_seconds)
+    return response

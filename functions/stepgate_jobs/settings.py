@@ -53,6 +53,8 @@ class UsersSettings(EnvironmentSettings):
 
 class OffersReaderSettings(EnvironmentSettings):
     offers_table_name: str = Field(alias="OFFERS_TABLE_NAME", min_length=1)
+    # Retry-After on a 429 when DynamoDB throttles the read (cdk.json retryAfterSeconds).
+    retry_after_seconds: int = Field(alias="RETRY_AFTER_SECONDS", default=2, gt=0)
 
 
 class CancelJobSettings(EnvironmentSettings):
@@ -63,6 +65,8 @@ class CancelJobSettings(EnvironmentSettings):
     jobs_table_name: str = Field(alias="JOBS_TABLE_NAME", min_length=1)
     # How long tombstones and the cancellation record are kept (result TTL + the expired-result grace).
     cancellation_retention_seconds: int = Field(alias="CANCELLATION_RETENTION_SECONDS", gt=0)
+    # Retry-After on a 429 when Step Functions or DynamoDB throttles the cancel (cdk.json retryAfterSeconds).
+    retry_after_seconds: int = Field(alias="RETRY_AFTER_SECONDS", default=2, gt=0)
 
 
 class DeliverCallbackSettings(CallbackUrlSettings):

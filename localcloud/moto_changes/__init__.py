@@ -8,6 +8,7 @@ pair patches and unpatches, and each uninstall gives back the enclosing caller's
 
 from __future__ import annotations
 
+from localcloud.moto_changes.api_quotas import install_api_quotas, uninstall_api_quotas
 from localcloud.moto_changes.dynamodb_transactions import (
     install_transaction_without_table_copies,
     uninstall_transaction_without_table_copies,
@@ -47,6 +48,7 @@ def install_local_behaviour(wait_time_scale: float) -> None:
     install_generated_execution_names()  # after mock config support: it wraps what is installed
     install_history_paging()
     install_aws_context_times()
+    install_api_quotas()  # LOCALCLOUD_AWS_QUOTAS: off unless set
 
 
 def uninstall_local_behaviour() -> None:
@@ -55,6 +57,7 @@ def uninstall_local_behaviour() -> None:
     if _scales:
         install_wait_time_scale(_scales[-1])
         return
+    uninstall_api_quotas()
     uninstall_aws_context_times()
     uninstall_history_paging()
     uninstall_generated_execution_names()

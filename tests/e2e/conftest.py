@@ -121,13 +121,13 @@ def cloud(request, tmp_path_factory) -> Cloud:
     yield from _local_cloud(request.getfixturevalue("assembly"), tmp_path_factory)
 
 
-def _local_cloud(assembly, tmp_path_factory):
+def _local_cloud(assembly, tmp_path_factory, extra_env: dict[str, str] | None = None):
     api_port, aws_port = _free_port(), _free_port()
     log_file = tmp_path_factory.mktemp("localcloud") / "localcloud.log"
     # The session's assembly is cdk.json's: make run's context knobs in the caller's shell would re-synthesize it.
     env = {name: value for name, value in os.environ.items() if name not in CONTEXT_FROM_ENVIRONMENT}
     env.update({"PORT": str(api_port), "AWS_PORT": str(aws_port), "STEPGATE_API_KEY": API_KEY,
-                "SFN_WAIT_TIME_SCALE": "0.01", "STEPGATE_CDK_OUT": str(assembly.directory)})
+                "SFN_WAIT_TIME_SCALE": "0.01", "STEPGATE_CDK_OUT": str(assembly.directory), **(extra_env or {})})
     with open(log_file, "w") as log:
         process = subprocess.Popen([sys.executable, "-m", "localcloud", "run"], cwd=ROOT, env=env,
                                    stdout=log, stderr=subprocess.STDOUT)

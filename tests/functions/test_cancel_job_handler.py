@@ -109,3 +109,24 @@ def test_an_unknown_or_malformed_job_is_a_404_problem(jobs, load_event, lambda_c
     problem = json.loads(response["body"])
     # The status endpoint's words, and never the raw id (it may hold NUL bytes or markup)
     assert (problem["type"], problem["detail"]) == ("urn:stepgate:problem:not-found", "No job with this id.")
+
+
+def test_a_throttled_stop_is_429_with_retry_after_and_a_retry_completes_it(jobs, load_event, lambda_context):
+    from localcloud.moto_changes.api_quotas import install_api_quotas, uninstall_api_quotas
+
+    # Given a running user job and Step Functions refusing every StopExecution for rate
+    execution = jobs("job-throttled", kind="user")
+    install_api_quotas("states:StopExecution=0/0")
+    try:
+        # When it is cancelled
+        response = cancel(load_event, lambda_context, "job-throttled")
+    finally:
+        uninstall_api_quotas()
+
+    # Then the client is told to come back, not that the server failed
+    assert response["statusCode"] == 429
+    assert response["headers"]["Retry-After"] == "2"
+    assert json.loads(response["body"])["type"] == "urn:stepgate:problem:throttled"
+    # And the retry, once Step Functions has capacity, finds its own tombstone and completes the cancel
+    assert cancel(load_event, lambda_context, "job-throttled")["statusCode"] == 202
+    assert boto3.client("stepfunctions").describe_execution(executionArn=execution)["status"] == "ABORTED"

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from tests.callback_receiver import CallbackReceiver
+from tests.workflow.test_state_transitions import MAX_STATES_WITHOUT_CALLBACK, entered_states_of_success, request_for
 
 
 def _in_days(days: float) -> str:
@@ -75,3 +76,16 @@ def test_a_plain_http_callback_url_fails_validation(jobs):
     report = json.loads(result["cause"])
     assert json.loads(report["cause"])["errorMessage"].startswith("callbackUrl: ")
     assert report["callback"] == {"status": "failed", "attempts": 0, "lastHttpStatus": None}
+
+
+@pytest.mark.parametrize("kind", ["search", "recognition", "user"])
+def test_a_callback_adds_only_its_delivery_task(jobs, signing_secret, kind):
+    with CallbackReceiver(signing_secret) as receiver:
+        # When a job succeeds with a callbackUrl whose receiver answers at once
+        entered, output = entered_states_of_success(jobs, kind, {**request_for(jobs, kind), "callbackUrl": receiver.url})
+
+    # Then it entered one state more (the delivery), and the event carried the same summary as the output
+    assert len(entered) == MAX_STATES_WITHOUT_CALLBACK + 1 and "NotifySuccess" in entered
+    assert output["callback"]["status"] == "delivered"
+    [delivery] = receiver.deliveries
+    assert delivery.event["finishedAt"] == output["finishedAt"]

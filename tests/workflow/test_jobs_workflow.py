@@ -63,8 +63,7 @@ def test_search_job_prices_offers_and_stores_them_with_a_ttl(jobs):
     output = json.loads(result["output"])
     assert output["kind"] == "search" and output["offerCount"] > 0
     assert jobs.entered_states(execution) == [
-        "ValidateJob", "RouteByKind", "SearchOffers", "SaveOffers", "SearchSucceeded", "SuccessCallbackRequested",
-        "Succeeded"]
+        "ValidateJob", "RouteByKind", "SearchOffers", "SaveOffers", "SuccessCallbackRequested", "Succeeded"]
     item = _item(jobs, "OffersTable", {"jobId": {"S": output["jobId"]}})
     offers = json.loads(item["offers"]["S"])
     assert len(offers) == output["offerCount"] == int(item["offerCount"]["N"])
