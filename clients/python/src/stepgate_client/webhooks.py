@@ -30,7 +30,8 @@ class WebhookVerificationError(Exception):
 def _expected_signature(secret: str, message_id: str, timestamp: int, body: bytes) -> str:
     encoded = secret.removeprefix(SECRET_PREFIX)
     try:
-        key = base64.b64decode(encoded, validate=True)
+        # Unpadded base64 is accepted, as the official Standard Webhooks libraries accept it.
+        key = base64.b64decode(encoded + "=" * (-len(encoded) % 4), validate=True)
     except ValueError:
         raise ValueError("the webhook secret must be base64, optionally prefixed with whsec_") from None
     digest = hmac.new(key, f"{message_id}.{timestamp}.".encode() + body, hashlib.sha256).digest()
