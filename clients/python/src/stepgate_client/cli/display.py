@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import time
 from dataclasses import asdict, is_dataclass
 from typing import Any
 
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from stepgate_client.models import Cancelled, JobStatus, Labels, Offers, User
 
@@ -18,11 +18,10 @@ class JobProgress:
     """`stepgate ... --wait`: spinner, job id, status, current step where the API reports it, elapsed time."""
 
     def __init__(self, console: Console, job_id: str):
-        self._progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+        self._spinner = SpinnerColumn()
+        self._progress = Progress(self._spinner, TextColumn("{task.description}"), TimeElapsedColumn(),
                                   console=console, transient=False)
-        self._task = self._progress.add_task(self._describe(job_id, "SUBMITTED", None))
-        self._job_id = job_id
-        self._started = time.monotonic()
+        self._task = self._progress.add_task(self._describe(job_id, "SUBMITTED", None), total=None)
 
     @staticmethod
     def _describe(job_id: str, status: str, step: str | None) -> str:
@@ -36,10 +35,12 @@ class JobProgress:
         self._progress.stop()
 
     def update(self, status: JobStatus) -> None:
-        self._progress.update(self._task, description=self._describe(status.job_id, status.status, status.current_step))
-
-    def elapsed(self) -> float:
-        return time.monotonic() - self._started
+        # A finished task shows the spinner's finished_text and stops its clock.
+        finished = {"total": 1, "completed": 1} if status.done else {}
+        if status.done:
+            self._spinner.finished_text = Text("✓", "green") if status.status == "SUCCEEDED" else Text("✗", "red")
+        self._progress.update(self._task, description=self._describe(status.job_id, status.status, status.current_step),
+                              **finished)
 
 
 def plain(value: Any) -> Any:
