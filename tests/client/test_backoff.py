@@ -16,6 +16,8 @@ RUNNING = Answer(200, {"jobId": "job-1", "kind": "user", "status": "RUNNING", "s
 SUCCEEDED = Answer(303, {"jobId": "job-1", "kind": "user", "status": "SUCCEEDED", "submittedAt": "2030-01-01T00:00:00Z",
                          "finishedAt": "2030-01-01T00:00:01Z", "resultUrl": "/v1/users/u-1", "resultExpiresAt": None},
                    {"Location": "/v1/users/u-1"})
+# Evaluated when served.
+HTTP_DATE_IN_2_S = lambda: formatdate(time.time() + 2, usegmt=True)  # noqa: E731
 USER = Answer(200, {"userId": "u-1", "name": "Ada", "email": "ada@example.com", "createdAt": "2030-01-01T00:00:01Z"})
 
 
@@ -27,7 +29,7 @@ def server(request):
 
 
 def _gaps(seen) -> list[float]:
-    return [later.at - earlier.at for earlier, later in zip(seen, seen[1:])]
+    return [later.at - earlier.at for earlier, later in zip(seen, seen[1:], strict=False)]
 
 
 @pytest.mark.parametrize("server", [{
@@ -51,7 +53,7 @@ def test_a_throttled_submit_waits_retry_after_and_retries_with_the_same_idempote
 
 @pytest.mark.parametrize("server", [{
     ("POST", "/v1/users"): [ACCEPTED],
-    ("GET", "/v1/jobs/job-1"): [RUNNING, Answer.problem(429, "throttled", **{"Retry-After": lambda: formatdate(time.time() + 2, usegmt=True)}),
+    ("GET", "/v1/jobs/job-1"): [RUNNING, Answer.problem(429, "throttled", **{"Retry-After": HTTP_DATE_IN_2_S}),
                                 RUNNING, SUCCEEDED],
     ("GET", "/v1/users/u-1"): [USER],
 }], indirect=True)

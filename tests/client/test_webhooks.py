@@ -1,7 +1,7 @@
-"""stepgate_client.webhooks.verify, the receiver's side, cross-checked with the official `standardwebhooks` library.
+"""stepgate_client.webhooks.verify (the receiver's side), cross-checked with the official `standardwebhooks`.
 
-Both directions: what the official library signs, ours verifies; what the stack's signer (functions/stepgate_webhooks.py)
-sends, the official library verifies; and both refuse the same tampered deliveries.
+Both directions: what the official library signs, ours verifies; what the stack's signer
+(functions/stepgate_webhooks.py) sends, the official library verifies; both refuse the same tampered deliveries.
 """
 
 import base64

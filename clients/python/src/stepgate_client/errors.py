@@ -43,7 +43,11 @@ class StepgateConnectionError(StepgateError):
     """The API could not be reached (after the transport retries)."""
 
 
-class WaitTimeout(StepgateError):
+class JobStillRunning(StepgateError):
+    """The job has not finished: `result()` of a running job."""
+
+
+class WaitTimeout(JobStillRunning):
     """`wait(timeout=...)` ran out while the job was still running."""
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 
-from stepgate_client.errors import (Problem, StepgateConnectionError, UnexpectedResponse,
+from stepgate_client.errors import (JobStillRunning, Problem, StepgateConnectionError, UnexpectedResponse,
                                     WaitTimeout, error_for, job_error_for)
 from stepgate_client.models import RESULT_TYPES, Cancelled, ImageRef, JobStatus
 from stepgate_client.retries import KEY_IN_USE, RETRIED_STATUSES, RetryPolicy, parse_retry_after
@@ -161,13 +161,15 @@ def result(endpoint: Endpoint, job: JobStatus, params: Mapping[str, Any], policy
     """GET the 303's Location: a typed result (Offers, Labels or User)."""
     if job.status != "SUCCEEDED":
         if job.done:
-            raise job_error_for(job.error or Problem("urn:stepgate:problem:job-failed", job.status, 500), job.status, job)
-        raise UnexpectedResponse(f"job {job.job_id} is still {job.status}: wait for it first", 200)
+            error = job.error or Problem("urn:stepgate:problem:job-failed", job.status, 500)
+            raise job_error_for(error, job.status, job)
+        raise JobStillRunning(f"job {job.job_id} is still {job.status}: wait for it first")
     if job.result_url is None:
         raise UnexpectedResponse(f"job {job.job_id} succeeded without a result URL", 303)
     if params and job.kind != "search":
         raise ValueError("offer filters apply to search jobs only")
-    request = httpx.Request("GET", endpoint.url(job.result_url), params={k: v for k, v in params.items() if v is not None})
+    query = {name: value for name, value in params.items() if value is not None}
+    request = httpx.Request("GET", endpoint.url(job.result_url), params=query)
     response = yield from send(request, policy)
     return RESULT_TYPES[job.kind].from_json(_json(response, (200,)))
 

@@ -25,7 +25,8 @@ class RetryPolicy:
     poll_interval: float = 1.0
 
     def backoff(self, attempt: int) -> float:
-        """Full jitter: uniform in [0, min(max, base * 2^attempt)] (AWS Architecture Blog, "Exponential Backoff And Jitter")."""
+        """Full jitter, uniform in [0, min(max, base * 2^attempt)] (AWS Architecture Blog, "Exponential Backoff
+        And Jitter")."""
         return random.uniform(0, min(self.backoff_max, self.backoff_base * 2 ** attempt))
 
 

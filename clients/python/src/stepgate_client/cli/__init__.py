@@ -35,9 +35,11 @@ class Context:
 
 
 def handles_errors(command: Callable) -> Callable:
-    """Every SDK error becomes one line on stderr and its exit code."""
+    """Every SDK error becomes one line on stderr and its exit code; `--json` is accepted after the command too."""
+    @click.option("--json", "as_json", is_flag=True, help="Print JSON documents instead of tables.")
     @functools.wraps(command)
-    def wrapper(ctx: Context, *args: Any, **kwargs: Any) -> None:
+    def wrapper(ctx: Context, *args: Any, as_json: bool = False, **kwargs: Any) -> None:
+        ctx.as_json = ctx.as_json or as_json
         try:
             command(ctx, *args, **kwargs)
         except errors.StepgateError as error:
@@ -61,15 +63,18 @@ def cli(context: click.Context, url: str, api_key: str, as_json: bool) -> None:
 
 
 def wait_option(command: Callable) -> Callable:
-    command = click.option("--timeout", type=float, default=None, help="Give up waiting after this many seconds.")(command)
-    command = click.option("--idempotency-key", default=None,
-                           help="Reuse a key to make a retried submit answer the same job (default: a new UUID).")(command)
-    return click.option("--wait", is_flag=True, help="Wait for the job and print its result.")(command)
+    for option in (click.option("--timeout", type=float, default=None, help="Give up waiting after this many seconds."),
+                   click.option("--idempotency-key", default=None,
+                                help="Reuse a key so a retried submit answers the same job (default: a new UUID)."),
+                   click.option("--wait", is_flag=True, help="Wait for the job and print its result.")):
+        command = option(command)
+    return command
 
 
 def filter_options(command: Callable) -> Callable:
-    command = click.option("--upgrade-class", default=None, help="Offers filter: upgrade class code.")(command)
-    command = click.option("--min-rating", type=float, default=None, help="Offers filter: minimum supplier rating.")(command)
+    for option in (click.option("--upgrade-class", default=None, help="Offers filter: upgrade class code."),
+                   click.option("--min-rating", type=float, default=None, help="Offers filter: minimum rating.")):
+        command = option(command)
     return command
 
 

@@ -13,14 +13,14 @@ CONFLICT = 5            # 409: e.g. cancelling a finished job, an Idempotency-Ke
 CANCELLED = 6           # the job was cancelled (ABORTED, or its result is job-cancelled)
 EXPIRED = 7             # 410: the result's retention is over
 THROTTLED = 8           # 429 after the retries
-WAIT_TIMEOUT = 9        # --timeout ran out while the job was still running
+STILL_RUNNING = 9       # --timeout ran out while the job was still running, or `result` of a running job
 UNREACHABLE = 10        # no answer, a 5xx after the retries, or an answer that is not Stepgate's
 
 # Most specific first: JobCancelled is a JobFailed, IdempotencyConflict a Conflict.
 _BY_ERROR: list[tuple[type[Exception], int]] = [
     (errors.JobCancelled, CANCELLED), (errors.JobFailed, JOB_FAILED), (errors.InvalidRequest, INVALID_REQUEST),
     (errors.AuthenticationError, AUTHENTICATION), (errors.NotFound, NOT_FOUND), (errors.Conflict, CONFLICT),
-    (errors.ResultExpired, EXPIRED), (errors.Throttled, THROTTLED), (errors.WaitTimeout, WAIT_TIMEOUT),
+    (errors.ResultExpired, EXPIRED), (errors.Throttled, THROTTLED), (errors.JobStillRunning, STILL_RUNNING),
 ]
 
 
@@ -33,9 +33,8 @@ def one_line(error: Exception, base_url: str) -> str:
     if isinstance(error, errors.AuthenticationError):
         return (f"{error} (the API key was refused: pass --api-key or set STEPGATE_API_KEY to the key "
                 "`make run` printed)")
-    if isinstance(error, errors.JobFailed):
-        return f"job {getattr(error.job, 'job_id', '')} {getattr(error.job, 'status', 'failed')}: {error}".replace(
-            "job  ", "job ")
+    if isinstance(error, errors.JobFailed) and error.job is not None:
+        return f"job {error.job.job_id} {error.job.status}: {error}"
     if isinstance(error, errors.StepgateConnectionError):
         return f"{error} (is the API running at {base_url}? set --url or STEPGATE_URL)"
     return str(error).replace("\n", " ")
