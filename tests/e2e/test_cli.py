@@ -102,6 +102,8 @@ def test_user_then_status_result_and_watch_by_job_id(cloud):
 def test_cancel_then_watch_and_result_exit_with_the_cancelled_code(cloud):
     job_id = _json(stepgate(cloud, "--json", "search", "--location", "ORD", "--pickup", _in_days(1),
                             "--dropoff", _in_days(2)))["jobId"]
+    running = stepgate(cloud, "result", job_id)
+    assert running.returncode == 9 and "is still RUNNING" in running.stderr, running.stderr
     assert _json(stepgate(cloud, "--json", "cancel", job_id))["status"] == "ABORTED"
     for command in ("watch", "result"):
         run = stepgate(cloud, command, job_id)
@@ -109,9 +111,12 @@ def test_cancel_then_watch_and_result_exit_with_the_cancelled_code(cloud):
         assert run.stderr.count("\n") == 1 and "job-cancelled" in run.stderr
 
 
-@pytest.mark.parametrize("case", ["unreachable", "wrong key", "schema", "unknown job", "job failure"])
+@pytest.mark.parametrize("case", ["unreachable", "wrong key", "schema", "unknown job", "job failure", "no file"])
 def test_errors_are_one_line_with_their_exit_code(cloud, case):
-    if case == "unreachable":
+    if case == "no file":
+        run = stepgate(cloud, "recognize", "no-such-cat.png")
+        expected_code, expected_text = 2, "no-such-cat.png"
+    elif case == "unreachable":
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]

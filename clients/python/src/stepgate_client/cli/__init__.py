@@ -43,10 +43,16 @@ def handles_errors(command: Callable) -> Callable:
         try:
             command(ctx, *args, **kwargs)
         except errors.StepgateError as error:
-            ctx.err.print(f"stepgate: {exit_codes.one_line(error, ctx.url)}", markup=False, highlight=False,
-                          soft_wrap=True)
-            sys.exit(exit_codes.exit_code_for(error))
+            fail(ctx, exit_codes.one_line(error, ctx.url), exit_codes.exit_code_for(error))
+        except (OSError, ValueError) as error:
+            # What the user gave cannot be used (an image file that is not there, filters on a user job...).
+            fail(ctx, str(error), exit_codes.INVALID_REQUEST)
     return click.pass_obj(wrapper)
+
+
+def fail(ctx: Context, message: str, code: int) -> None:
+    ctx.err.print(f"stepgate: {message}", markup=False, highlight=False, soft_wrap=True)
+    sys.exit(code)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -90,10 +96,15 @@ def finish(ctx: Context, job: Job, wait: bool, timeout: float | None, filters: O
 
 
 def wait_with_progress(ctx: Context, job: Job, timeout: float | None, filters: OfferFilters | None) -> Any:
-    if not ctx.err.is_terminal:
-        return job.wait(timeout=timeout, filters=filters)
-    with JobProgress(ctx.err, job.id) as progress:
-        return job.wait(timeout=timeout, on_progress=progress.update, filters=filters)
+    try:
+        if not ctx.err.is_terminal:
+            return job.wait(timeout=timeout, filters=filters)
+        with JobProgress(ctx.err, job.id) as progress:
+            return job.wait(timeout=timeout, on_progress=progress.update, filters=filters)
+    except KeyboardInterrupt:
+        # Ctrl-C stops the waiting, not the job: say how to get back to it.
+        fail(ctx, f"stopped waiting; job {job.id} goes on (stepgate watch {job.id}, stepgate cancel {job.id})",
+             exit_codes.INTERRUPTED)
 
 
 def show(ctx: Context, value: Any) -> None:

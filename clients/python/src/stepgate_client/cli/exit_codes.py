@@ -15,6 +15,7 @@ EXPIRED = 7             # 410: the result's retention is over
 THROTTLED = 8           # 429 after the retries
 STILL_RUNNING = 9       # --timeout ran out while the job was still running, or `result` of a running job
 UNREACHABLE = 10        # no answer, a 5xx after the retries, or an answer that is not Stepgate's
+INTERRUPTED = 130       # Ctrl-C while waiting (the job goes on), as shells report SIGINT
 
 # Most specific first: JobCancelled is a JobFailed, IdempotencyConflict a Conflict.
 _BY_ERROR: list[tuple[type[Exception], int]] = [
