@@ -168,7 +168,7 @@ def test_the_same_idempotency_key_with_another_body_is_an_idempotency_conflict(c
     assert conflict.value.problem.slug == "idempotency-key-reused" and conflict.value.field == "Idempotency-Key"
 
 
-def test_request_problems_are_raised_typed_naming_the_field(cloud, client):
+def test_request_problems_are_raised_typed_naming_the_field(cloud, client, tmp_path):
     # 400: a body that breaks the schema (API Gateway's validator names the field at the start of the detail)
     with pytest.raises(InvalidRequest) as invalid:
         client.submit_search("JFK", "tomorrow", _in_days(2))
@@ -177,6 +177,12 @@ def test_request_problems_are_raised_typed_naming_the_field(cloud, client):
     with Stepgate(cloud.base_url, "not-the-key") as stranger, pytest.raises(AuthenticationError) as forbidden:
         stranger.job("anything").status()
     assert forbidden.value.problem.status == 403 and forbidden.value.problem.slug == "forbidden"
+    # 413: an image over API Gateway's 10 MB payload cap, refused before anything is stored
+    big = tmp_path / "big.png"
+    big.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(10 * 1024 * 1024))
+    with pytest.raises(InvalidRequest) as too_large:
+        client.submit_recognition(big)
+    assert too_large.value.problem.status == 413 and too_large.value.problem.slug == "payload-too-large"
     # 404: an unknown job, for its status and its cancel alike
     with pytest.raises(NotFound):
         client.job("no-such-job").status()
@@ -207,3 +213,37 @@ def test_an_expired_result_is_result_expired(cloud, client, png):
     with pytest.raises(ResultExpired) as expired:
         job.result()
     assert expired.value.problem.status == 410 and expired.value.problem.slug == "gone"
+
+
+class AsyncDropsFirstAnswer(httpx.AsyncBaseTransport):
+    """DropsFirstAnswer for the async client."""
+
+    def __init__(self):
+        self._inner = httpx.AsyncHTTPTransport()
+        self.keys: list[str] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await self._inner.handle_async_request(request)
+        if request.method == "POST":
+            self.keys.append(request.headers["idempotency-key"])
+            if len(self.keys) == 1:
+                await response.aread()
+                await response.aclose()
+                raise httpx.RemoteProtocolError("server disconnected after answering", request=request)
+        return response
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
+def test_the_async_client_retries_a_lost_answer_into_the_same_job(cloud):
+    transport = AsyncDropsFirstAnswer()
+
+    async def scenario():
+        async with AsyncStepgate(cloud.base_url, cloud.api_key, transport=transport) as sdk:
+            job = await sdk.create_user("Async Once", _email())
+            return job, await job.wait(timeout=60)
+
+    job, user = asyncio.run(scenario())
+    assert len(transport.keys) == 2 and transport.keys[0] == transport.keys[1]
+    assert job.replayed and isinstance(user, User)
