@@ -88,7 +88,7 @@ class AsyncStepgate:
                                   idempotency_key)
 
     def job(self, job_id: str) -> "AsyncJob":
-        return AsyncJob(self, Submitted(job_id, "RUNNING", f"/jobs/{job_id}", False, "", None))
+        return AsyncJob(self, Submitted(job_id, "", f"/jobs/{job_id}", False, "", None))
 
 
 class AsyncJob:

@@ -98,7 +98,8 @@ class Stepgate:
 
     def job(self, job_id: str) -> "Job":
         """A job submitted earlier (e.g. by another process), by its id."""
-        return Job(self, Submitted(job_id, "RUNNING", f"/jobs/{job_id}", False, "", None))
+        # Its status is unknown ("") until read.
+        return Job(self, Submitted(job_id, "", f"/jobs/{job_id}", False, "", None))
 
 
 class Job:

@@ -99,7 +99,7 @@ def wait_with_progress(ctx: Context, job: Job, timeout: float | None, filters: O
     try:
         if not ctx.err.is_terminal:
             return job.wait(timeout=timeout, filters=filters)
-        with JobProgress(ctx.err, job.id) as progress:
+        with JobProgress(ctx.err, job.id, job.submitted.status) as progress:
             return job.wait(timeout=timeout, on_progress=progress.update, filters=filters)
     except KeyboardInterrupt:
         # Ctrl-C stops the waiting, not the job: say how to get back to it.

@@ -17,11 +17,12 @@ from stepgate_client.models import Cancelled, JobStatus, Labels, Offers, User
 class JobProgress:
     """`stepgate ... --wait`: spinner, job id, status, current step where the API reports it, elapsed time."""
 
-    def __init__(self, console: Console, job_id: str):
+    def __init__(self, console: Console, job_id: str, status: str):
         self._spinner = SpinnerColumn()
         self._progress = Progress(self._spinner, TextColumn("{task.description}"), TimeElapsedColumn(),
                                   console=console, transient=False)
-        self._task = self._progress.add_task(self._describe(job_id, "SUBMITTED", None), total=None)
+        # Until the first poll: the status the 202 reported, or "checking" for a job named by its id.
+        self._task = self._progress.add_task(self._describe(job_id, status or "checking", None), total=None)
 
     @staticmethod
     def _describe(job_id: str, status: str, step: str | None) -> str:
