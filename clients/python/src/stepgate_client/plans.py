@@ -66,10 +66,11 @@ def send(request: httpx.Request, policy: RetryPolicy, deadline: float | None = N
             response = yield Send(request)
         except httpx.TransportError as error:
             failures += 1
-            if failures >= policy.max_attempts or not _time_left(deadline, policy.backoff(failures)):
+            delay = policy.backoff(failures)
+            if failures >= policy.max_attempts or not _time_left(deadline, delay):
                 raise StepgateConnectionError(f"cannot reach {request.url.copy_with(query=None)}: "
                                               f"{type(error).__name__}: {error or 'no answer'}") from error
-            yield Sleep(policy.backoff(failures))
+            yield Sleep(delay)
             continue
         retryable = response.status_code in RETRIED_STATUSES or _problem_type(response) == KEY_IN_USE
         if not retryable:
