@@ -10,7 +10,7 @@ import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from stepgate_webhooks import WebhookVerificationError, verify
+from stepgate_client.webhooks import WebhookVerificationError, verify
 
 
 @dataclass

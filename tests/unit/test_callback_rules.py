@@ -6,7 +6,8 @@ import pytest
 
 from stepgate_jobs.callbacks import callback_event, deliver_callback, validate_callback_url
 from stepgate_jobs.errors import CallbackNotDelivered, ValidationError
-from stepgate_webhooks import signed_headers, verify
+from stepgate_client.webhooks import verify
+from stepgate_webhooks import signed_headers
 
 SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 

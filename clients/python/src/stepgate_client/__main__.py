@@ -1,0 +1,3 @@
+from stepgate_client.cli import main
+
+main()

@@ -1,0 +1,147 @@
+"""The `stepgate` CLI against the local cloud: each command, live progress on a terminal, one-line errors and
+exit codes."""
+
+import json
+import os
+import pty
+import re
+import select
+import shutil
+import socket
+import subprocess
+import sys
+import uuid
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+SDK_SOURCE = Path(__file__).resolve().parents[2] / "clients" / "python" / "src"
+
+
+def _in_days(days: float) -> str:
+    return (datetime.now(timezone.utc) + timedelta(days=days)).strftime("%Y-%m-%dT%H:%MZ")
+
+
+def _env(cloud, **overrides) -> dict:
+    env = {**os.environ, "STEPGATE_URL": cloud.base_url, "STEPGATE_API_KEY": cloud.api_key,
+           "PYTHONPATH": os.pathsep.join([str(SDK_SOURCE), os.environ.get("PYTHONPATH", "")]), "COLUMNS": "120"}
+    env.update(overrides)
+    return env
+
+
+def stepgate(cloud, *args: str, **env) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "stepgate_client", *args], env=_env(cloud, **env),
+                          capture_output=True, text=True, timeout=120)
+
+
+def _json(run: subprocess.CompletedProcess) -> dict:
+    assert run.returncode == 0, run.stderr
+    return json.loads(run.stdout)
+
+
+def test_search_wait_json_prints_the_offers_document(cloud):
+    run = stepgate(cloud, "--json", "search", "--location", "JFK", "--pickup", _in_days(1), "--dropoff", _in_days(3),
+                   "--min-rating", "4.5", "--wait")
+    document = _json(run)
+    assert document["offers"] and all(offer["supplierRating"] >= 4.5 for offer in document["offers"])
+    assert document["count"] == len(document["offers"])
+
+
+def test_search_wait_shows_live_progress_on_a_terminal_then_the_offers_table(cloud):
+    # Given a terminal for stderr (rich shows progress only there); stdout stays a pipe for the table
+    controller, terminal = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "stepgate_client", "search", "--location", "LHR", "--pickup", _in_days(1),
+         "--dropoff", _in_days(2), "--car-size", "suv", "--wait"],
+        env=_env(cloud, TERM="xterm-256color"), stdout=subprocess.PIPE, stderr=terminal, text=True)
+    os.close(terminal)
+    screen = b""
+    while process.poll() is None or select.select([controller], [], [], 0.2)[0]:
+        if select.select([controller], [], [], 0.2)[0]:
+            try:
+                screen += os.read(controller, 65536)
+            except OSError:
+                break
+    os.close(controller)
+    table = process.stdout.read()
+    process.wait(timeout=10)
+
+    # Then the progress line named the job, its status as it changed, and the elapsed time
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", screen.decode(errors="replace"))
+    assert process.returncode == 0, text
+    assert re.search(r"job \S+\s+RUNNING", text) and re.search(r"job \S+\s+SUCCEEDED", text), text
+    assert re.search(r"0:00:0[0-9]", text), text
+    # And the offers came as a table on stdout
+    assert "offers (until" in table and "suv" in table and "supplier" in table
+
+
+def test_recognize_uploads_a_local_image_and_prints_its_labels(cloud, tmp_path):
+    image = tmp_path / "blue.png"
+    Image.new("RGB", (40, 40), (20, 40, 220)).save(image, format="PNG")
+    document = _json(stepgate(cloud, "--json", "recognize", str(image), "--max-labels", "3", "--wait"))
+    assert 0 < len(document["labels"]) <= 3 and document["source"] in {"local-rekognition", "amazon-rekognition"}
+
+
+def test_user_then_status_result_and_watch_by_job_id(cloud):
+    email = f"cli-{uuid.uuid4().hex[:10]}@example.com"
+    accepted = _json(stepgate(cloud, "--json", "user", "--name", "Ada CLI", "--email", email))
+    job_id = accepted["jobId"]
+    assert accepted["status"] == "RUNNING" and accepted["statusUrl"] == f"/v1/jobs/{job_id}"
+
+    watched = _json(stepgate(cloud, "watch", job_id, "--timeout", "60", "--json"))
+    assert watched["email"] == email
+    status = _json(stepgate(cloud, "--json", "status", job_id))
+    assert status["status"] == "SUCCEEDED" and status["resultUrl"].startswith("/v1/users/")
+    assert _json(stepgate(cloud, "--json", "result", job_id))["userId"] == watched["userId"]
+    table = stepgate(cloud, "result", job_id)
+    assert table.returncode == 0 and email in table.stdout and "userId" in table.stdout
+
+
+def test_cancel_then_watch_and_result_exit_with_the_cancelled_code(cloud):
+    job_id = _json(stepgate(cloud, "--json", "search", "--location", "ORD", "--pickup", _in_days(1),
+                            "--dropoff", _in_days(2)))["jobId"]
+    running = stepgate(cloud, "result", job_id)
+    assert running.returncode == 9 and "is still RUNNING" in running.stderr, running.stderr
+    assert _json(stepgate(cloud, "--json", "cancel", job_id))["status"] == "ABORTED"
+    for command in ("watch", "result"):
+        run = stepgate(cloud, command, job_id)
+        assert run.returncode == 6, run.stderr
+        assert run.stderr.count("\n") == 1 and "job-cancelled" in run.stderr
+
+
+@pytest.mark.parametrize("case", ["unreachable", "wrong key", "schema", "unknown job", "job failure", "no file"])
+def test_errors_are_one_line_with_their_exit_code(cloud, case):
+    if case == "no file":
+        run = stepgate(cloud, "recognize", "no-such-cat.png")
+        expected_code, expected_text = 2, "no-such-cat.png"
+    elif case == "unreachable":
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        run = stepgate(cloud, "status", "some-job", STEPGATE_URL=f"http://127.0.0.1:{port}/v1")
+        expected_code, expected_text = 10, "cannot reach"
+    elif case == "wrong key":
+        run = stepgate(cloud, "--api-key", "wrong", "status", "some-job")
+        expected_code, expected_text = 3, "403 forbidden"
+    elif case == "schema":
+        run = stepgate(cloud, "search", "--location", "JFK", "--pickup", "tomorrow", "--dropoff", _in_days(2))
+        expected_code, expected_text = 2, "validation-error: pickupAt:"
+    elif case == "unknown job":
+        run = stepgate(cloud, "status", "no-such-job")
+        expected_code, expected_text = 4, "404 not-found"
+    else:
+        run = stepgate(cloud, "search", "--location", "JFK", "--pickup", _in_days(3), "--dropoff", _in_days(1),
+                       "--wait")
+        expected_code, expected_text = 1, "FAILED: 422 validation-error [dropoffAt]"
+    assert run.returncode == expected_code, run.stderr
+    assert run.stderr.startswith("stepgate: ") and run.stderr.count("\n") == 1, run.stderr
+    assert expected_text in run.stderr and not run.stdout
+
+
+def test_the_console_script_is_installed_by_make_venv():
+    script = shutil.which("stepgate", path=str(Path(sys.executable).parent))
+    assert script, "make venv installs clients/python (pip install -e), which provides the stepgate command"
+    run = subprocess.run([script, "--version"], capture_output=True, text=True, timeout=30)
+    assert run.returncode == 0 and run.stdout.strip() == "stepgate, version 0.1.0"
