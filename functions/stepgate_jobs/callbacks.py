@@ -40,6 +40,8 @@ def validate_callback_url(url: Any, allow_loopback: bool) -> str:
     """An https URL to a public host (or, in the local cloud, http://127.0.0.1)."""
     if not isinstance(url, str) or len(url) > MAX_CALLBACK_URL_LENGTH:
         raise ValidationError("callbackUrl", f"must be a URL of at most {MAX_CALLBACK_URL_LENGTH} characters")
+    if any(ord(character) < 0x20 or ord(character) == 0x7F for character in url):
+        raise ValidationError("callbackUrl", "must not contain control characters")
     parts = urllib.parse.urlsplit(url)
     if parts.username is not None or parts.password is not None:
         raise ValidationError("callbackUrl", "must not carry credentials")

@@ -147,6 +147,9 @@ def test_an_unsupported_integration_fails_at_build_time():
     ("http://hooks.example.com/stepgate", False),
     ("https://user@hooks.example.com/", False),
     ("https://hooks.example.com/" + "x" * 2048, False),
+    ("https://x.example/\u0000", False),  # a fuzzer's find: control characters passed the pattern
+    ("https://hooks.example\u0007.com/", False),
+    ("https://hooks.example.com/a\u007fb", False),
 ])
 def test_a_callback_url_must_be_https_or_local_loopback(call, callback_url, accepted):
     response = call("POST", "/users", json={"name": "Ann", "email": "ann@example.com", "callbackUrl": callback_url})

@@ -28,6 +28,8 @@ def test_public_https_urls_are_accepted(url):
     ("https://user:pw@hooks.example.com/x", False),
     ("https://" + "a" * 2050 + ".com", False),
     (42, False),
+    ("https://hooks.example.com/\x00", False),
+    ("https://hooks.example.com/a\x7fb", False),
 ])
 def test_other_urls_are_a_validation_error_on_callback_url(url, allow_loopback):
     with pytest.raises(ValidationError) as refused:
