@@ -11,7 +11,7 @@ import contextlib
 import json
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
@@ -41,8 +41,14 @@ class LocalJobs:
     hook: LambdaHook
     region: str = REGION
 
+    _clients: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
+
     def client(self, service: str):
-        return boto3.client(service, region_name=self.region)
+        # Made once: creating a client iterates os.environ, which a Lambda task on the interpreter's thread
+        # may be changing (KeyError mid-iteration); fewer creations, fewer such windows.
+        if service not in self._clients:
+            self._clients[service] = boto3.client(service, region_name=self.region)
+        return self._clients[service]
 
     @property
     def state_machine_arn(self) -> str:
