@@ -11,7 +11,6 @@ a process on a free port with `SFN_MOCK_CONFIG` pointing at the suite's own mock
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -19,6 +18,8 @@ from pathlib import Path
 
 import boto3
 import pytest
+
+from tests.local_cloud_process import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -48,15 +49,9 @@ def suite_dir(name: str) -> Path:
     return folder
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def start_endpoint(mock_config: Path, log_file: Path, wait_time_scale: float = 1.0) -> tuple[subprocess.Popen, str]:
     """`python -m localcloud sfn --port <free>` with SFN_MOCK_CONFIG, once it says it is listening."""
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "SFN_MOCK_CONFIG": str(mock_config), "SFN_WAIT_TIME_SCALE": str(wait_time_scale)}
     with open(log_file, "w") as log:
         process = subprocess.Popen([sys.executable, "-m", "localcloud", "sfn", "--port", str(port)],

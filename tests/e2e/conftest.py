@@ -6,10 +6,6 @@ tests marked `local_only` — they need the local cloud's internals — are skip
 """
 
 import os
-import signal
-import socket
-import subprocess
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,8 +16,8 @@ import requests
 
 from localcloud.provisioning.assembly import CONTEXT_FROM_ENVIRONMENT
 from tests.e2e.stage import NEEDS, from_environment, targets_deployed
+from tests.local_cloud_process import free_port, running_local_cloud
 
-ROOT = Path(__file__).resolve().parents[2]
 API_KEY = "e2e-test-key"
 TERMINAL = {"SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"}
 STAGE_KEY = object()  # Cloud.request's default: the stage's own API key
@@ -45,11 +41,6 @@ def pytest_collection_modifyitems(items):
         if DEPLOYED and local_only:
             item.add_marker(pytest.mark.skip(reason=f"local cloud only: {local_only.args[0]}"))
 
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _seconds(variable: str, default: float) -> float:
@@ -122,27 +113,13 @@ def cloud(request, tmp_path_factory) -> Cloud:
 
 
 def _local_cloud(assembly, tmp_path_factory, extra_env: dict[str, str] | None = None):
-    api_port, aws_port = _free_port(), _free_port()
+    api_port, aws_port = free_port(), free_port()
     log_file = tmp_path_factory.mktemp("localcloud") / "localcloud.log"
     # The session's assembly is cdk.json's: make run's context knobs in the caller's shell would re-synthesize it.
     env = {name: value for name, value in os.environ.items() if name not in CONTEXT_FROM_ENVIRONMENT}
     env.update({"PORT": str(api_port), "AWS_PORT": str(aws_port), "STEPGATE_API_KEY": API_KEY,
                 "SFN_WAIT_TIME_SCALE": "0.01", "STEPGATE_CDK_OUT": str(assembly.directory), **(extra_env or {})})
-    with open(log_file, "w") as log:
-        process = subprocess.Popen([sys.executable, "-m", "localcloud", "run"], cwd=ROOT, env=env,
-                                   stdout=log, stderr=subprocess.STDOUT)
-    base_url = f"http://127.0.0.1:{api_port}/v1"
-    deadline = time.monotonic() + 90
-    while "Stepgate local cloud is up" not in log_file.read_text():
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail(f"the local cloud did not start:\n{log_file.read_text()}")
-        time.sleep(0.2)
-    yield Cloud(base_url, API_KEY, f"http://127.0.0.1:{aws_port}", log_file,
-                poll_timeout=_seconds("STEPGATE_POLL_TIMEOUT", 60), poll_interval=_seconds("STEPGATE_POLL_INTERVAL", 0.1))
-    process.send_signal(signal.SIGINT)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        pytest.fail("the local cloud did not stop on Ctrl-C")
+    with running_local_cloud(env, log_file):
+        yield Cloud(f"http://127.0.0.1:{api_port}/v1", API_KEY, f"http://127.0.0.1:{aws_port}", log_file,
+                    poll_timeout=_seconds("STEPGATE_POLL_TIMEOUT", 60),
+                    poll_interval=_seconds("STEPGATE_POLL_INTERVAL", 0.1))

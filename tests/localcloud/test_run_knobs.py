@@ -1,27 +1,17 @@
 """`make run`'s knobs (stage, supplier latency, API key) without editing cdk.json, and the banner's truth."""
 
 import os
-import signal
-import socket
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import boto3
-import pytest
 import requests
 
 from localcloud.provisioning.assembly import context_from_environment, source_hash
 from localcloud.server import PLUMBING_SERVICES, SERVICE_NAMES, services_called
+from tests.local_cloud_process import free_port, running_local_cloud
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _iam_action_prefixes(node) -> set[str]:
@@ -52,19 +42,11 @@ def test_the_knobs_become_cdk_context_and_another_assembly():
 
 def test_make_run_takes_the_stage_the_supplier_latency_and_the_api_key_from_its_environment(tmp_path):
     # Given make run's environment asking for stage dev, no supplier latency and a chosen key (cdk.json: v1, 2000 ms)
-    api_port, aws_port = _free_port(), _free_port()
+    api_port, aws_port = free_port(), free_port()
     env = {**os.environ, "PORT": str(api_port), "AWS_PORT": str(aws_port), "STEPGATE_CDK_OUT": str(tmp_path / "cdk.out"),
            "STEPGATE_STAGE": "dev", "SEARCH_LATENCY_MS": "0", "STEPGATE_API_KEY": "knob-key"}
-    log_file = tmp_path / "run.log"
-    with open(log_file, "w") as log:
-        process = subprocess.Popen([sys.executable, "-m", "localcloud", "run"], cwd=ROOT, env=env,
-                                   stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 150  # synthesizes its own assembly first
-        while "Stepgate local cloud is up" not in log_file.read_text():
-            assert process.poll() is None and time.monotonic() < deadline, log_file.read_text()
-            time.sleep(0.2)
-        banner = log_file.read_text()
+    # It synthesizes its own assembly first.
+    with running_local_cloud(env, tmp_path / "run.log", start_timeout=150) as banner:
         base = f"http://127.0.0.1:{api_port}/dev"
 
         # When a search is submitted at /dev with that key and polled
@@ -91,10 +73,3 @@ def test_make_run_takes_the_stage_the_supplier_latency_and_the_api_key_from_its_
         assert latencies == {"0"}
         assert requests.post(f"http://127.0.0.1:{api_port}/v1/searches", headers={"x-api-key": "knob-key"},
                              json={}, timeout=30).status_code != 202  # no v1 stage served
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            pytest.fail("the local cloud did not stop on Ctrl-C")
