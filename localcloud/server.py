@@ -23,6 +23,7 @@ import boto3
 from botocore.config import Config
 from werkzeug.serving import make_server
 
+from localcloud.console import PREFIX as CONSOLE_PREFIX, ConsoleApp, ExecutionsReader, with_console
 from localcloud.moto_changes.stepfunctions.execution_log import ExecutionLog
 from localcloud.lambda_runtime import InvocationLog, WorkerPoolRuntime
 from localcloud.provisioning import PROJECT_ROOT, Assembly, ProvisionedStack, Provisioner
@@ -123,7 +124,8 @@ class LocalCloud:
             self.stack.rest_api_body, aws_endpoint_url=self.aws_endpoint, api_keys={self.api_key},
             stage=self.stack.stage_name, region=REGION, account_id=ACCOUNT_ID,
         )
-        api_server = make_server(self.settings.host, self.settings.api_port, gateway, threaded=True)
+        api_server = make_server(self.settings.host, self.settings.api_port, with_console(gateway, self._console()),
+                                 threaded=True)
         threading.Thread(target=api_server.serve_forever, daemon=True, name="gateway").start()
         self._stoppables.append(api_server.shutdown)
 
@@ -133,6 +135,14 @@ class LocalCloud:
         execution_log = ExecutionLog()
         execution_log.start()
         self._stoppables.append(execution_log.stop)
+
+    def _console(self) -> ConsoleApp:
+        return ConsoleApp(ExecutionsReader(self.client("stepfunctions")), self.stack.state_machine_arn(),
+                          self.api_base_url, self.api_key, LOGS_DIR, PROJECT_ROOT)
+
+    @property
+    def console_url(self) -> str:
+        return f"http://{self.settings.host}:{self.settings.api_port}{CONSOLE_PREFIX}"
 
     def _configure_moto(self) -> None:
         request = urllib.request.Request(
@@ -163,6 +173,7 @@ class LocalCloud:
             f"  API          {self.api_base_url}",
             f"  AWS endpoint {self.aws_endpoint}  ({', '.join(services_called(self.assembly.template))})",
             f"  API key      {self.api_key}",
+            f"  Console      {self.console_url}  (a job: {self.console_url}/jobs/<jobId>)",
             f"  Knobs        stage {self.stack.stage_name}, supplier latency {self._search_latency_ms()} ms"
             "  (STEPGATE_STAGE, SEARCH_LATENCY_MS, STEPGATE_API_KEY: see make help)",
             f"  Jobs state machine {jobs_arn}",
