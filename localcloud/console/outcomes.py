@@ -41,7 +41,7 @@ def execution_status(events: list[dict[str, Any]]) -> str:
 def state_outcomes(events: list[dict[str, Any]], state_types: dict[str, str]) -> dict[str, dict[str, Any]]:
     """One entry per state of the definition (`state_types`: name → Type), reached or not."""
     status = execution_status(events)
-    visits = _visits(events)
+    visits = _visits(events, state_types)
     outcomes = {}
     for name, state_type in state_types.items():
         runs = visits.get(name, [])
@@ -71,16 +71,24 @@ def _outcome(visit: Visit, state_type: str, execution: str) -> str:
     return "cancelled"  # stopped (StopExecution) or cut short by another branch's failure
 
 
-def _visits(events: list[dict[str, Any]]) -> dict[str, list[Visit]]:
+def _visits(events: list[dict[str, Any]], state_types: dict[str, str]) -> dict[str, list[Visit]]:
     visits: dict[str, list[Visit]] = {}
     owner: dict[int, str | None] = {}
+    open_containers: list[str] = []  # Parallel/Map states entered and not yet exited, innermost last
     for event in sorted(events, key=lambda e: e["id"]):
         kind = event["type"]
         if entered := event.get("stateEnteredEventDetails"):
             name = entered["name"]
             visits.setdefault(name, []).append(Visit(event["timestamp"], entered.get("input")))
+            if state_types.get(name) in ("Parallel", "Map"):
+                open_containers.append(name)
         elif exited := event.get("stateExitedEventDetails"):
             name = exited["name"]
+            if name in open_containers:
+                open_containers.remove(name)
+        elif kind.startswith(("ParallelState", "MapState")) and open_containers:
+            # e.g. ParallelStateFailed follows the failing branch state's event, yet is the Parallel's own
+            name = next((c for c in reversed(open_containers) if kind.startswith(state_types[c])), open_containers[-1])
         else:
             name = owner.get(event.get("previousEventId") or 0)
         owner[event["id"]] = name
