@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt clients/python/pyprojec
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
 
-.PHONY: help venv synth test test-deployed test-fast parity run deploy diff lint bench lock clean
+.PHONY: help venv browser synth test test-deployed test-fast parity run deploy diff lint bench lock clean
 
 # `make help` prints each target's `##` line: a target without one fails tests/unit/test_makefile.py.
 help: ## this list
@@ -23,14 +23,22 @@ $(STAMP): requirements.txt clients/python/pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e clients/python
 	@rm -f $(VENV)/.installed-* && touch $@
 
+# The pinned npm packages: the CDK CLI (deploy, diff) and the console's cytoscape + cytoscape-dagre (run, test).
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
+# The console's browser test needs Debian's chromium and chromedriver; without them it is skipped, saying why.
+browser: ## chromium + chromedriver for the console's browser test (apt-get install when missing)
+	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then :; \
+	elif { apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium chromium-driver; } \
+	    > .apt-chromium.log 2>&1; then echo "installed chromium and chromium-driver"; rm -f .apt-chromium.log; \
+	else echo "chromium could not be installed (.apt-chromium.log): the console's browser test will be skipped"; fi
+
 synth: venv ## write cdk.out (no AWS credentials needed)
 	$(PY) -m localcloud synth
 
-test: venv ## every test, offline
+test: venv browser node_modules/.installed ## every test, offline
 	$(PY) -m pytest -n 2 --dist loadgroup
 
 test-fast: venv ## every test but the e2e ones (no local cloud started)
@@ -50,7 +58,7 @@ test-deployed: ## HTTP contract tests against the deployed stage (or STEPGATE_UR
 	@$(MAKE) --no-print-directory -s venv
 	@$(PY) -m tests.e2e.deployed $(PYTEST_ARGS)
 
-run: venv ## serve the stack on http://127.0.0.1:3000 (AWS endpoint on :4566); knobs below
+run: venv node_modules/.installed ## serve the stack on http://127.0.0.1:3000 (AWS endpoint on :4566); knobs below
 	$(PY) -m localcloud run
 
 deploy: venv node_modules/.installed ## cdk deploy with the pinned CDK CLI

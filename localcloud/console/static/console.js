@@ -194,7 +194,7 @@ function graphStyle() {
       shape: "ellipse", width: 54, height: 26, "background-color": "#545b64", color: "#ffffff", "font-size": 11 } },
     { selector: 'node[type = "Container"]', style: {
       "background-opacity": 0.04, "border-style": "dashed", label: "", padding: 12 } },
-    { selector: "node:selected", style: { "overlay-color": "#0073bb", "overlay-opacity": 0.18 } },
+    { selector: "node:selected", style: { "overlay-opacity": 0, "border-width": 3, "border-color": "#0073bb" } },
     { selector: "edge", style: {
       "curve-style": "bezier", "target-arrow-shape": "triangle", width: 1.5, "line-color": "#879596",
       "target-arrow-color": "#879596", label: "data(label)", "font-size": 9, color: "#545b64",
