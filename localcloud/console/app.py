@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from botocore.exceptions import BotoCoreError, ClientError
 from werkzeug.exceptions import HTTPException, NotFound as RouteNotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
@@ -66,6 +67,12 @@ class ConsoleApp:
             response = _problem(404, "not-found", str(missing))
         except HTTPException as error:
             response = _problem(error.code or 500, "not-found" if error.code == 404 else "bad-request", error.description)
+        except ClientError as refused:  # e.g. throttled by LOCALCLOUD_AWS_QUOTAS: say what Step Functions answered
+            error = refused.response.get("Error", {})
+            response = _problem(502, "integration-failure",
+                                f"Step Functions answered {error.get('Code')}: {error.get('Message')}")
+        except BotoCoreError as unreachable:
+            response = _problem(502, "integration-failure", f"the local AWS endpoint did not answer: {unreachable}")
         return response(environ, start_response)
 
     def _page(self, request: Request, **_) -> Response:

@@ -6,11 +6,14 @@ running job live. Screenshots go to the test's tmp dir (and to $STEPGATE_CONSOLE
 `docs/console.png` is made that way).
 """
 
+import json
 import os
 import shutil
 import subprocess
 import time
+import uuid
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -189,6 +192,56 @@ def test_executions_are_listed_newest_first_filtered_and_followed_live(cloud, br
     browser.execute_script("document.querySelector(`#executions tr[data-name='${arguments[0]}'] a`).click()", running)
     _until(lambda: _shown(browser, running, "SUCCEEDED"), f"job {running} followed to SUCCEEDED")
     _check_state(browser, "SaveOffers", "succeeded")
+
+    # The EXPRESS admission machine: AWS keeps no execution history of it, and the console says so
+    browser.execute_script("[...document.querySelectorAll('#machines a')].find(a => a.textContent.includes('Admission')).click()")
+    note = _until(lambda: browser.find_elements("id", "express-note"), "the note on express executions")
+    assert "no execution history" in note[0].text
+
+
+# Our own ASL has no Parallel or Map: a machine made for this test has both, nested as the console nests them.
+NESTED = {
+    "StartAt": "Both",
+    "States": {
+        "Both": {"Type": "Parallel", "Next": "EachItem", "ResultPath": None, "Branches": [
+            {"StartAt": "Left", "States": {"Left": {"Type": "Pass", "End": True}}},
+            {"StartAt": "Right", "States": {"Right": {"Type": "Pass", "End": True}}}]},
+        "EachItem": {"Type": "Map", "ItemsPath": "$.items", "Next": "Done", "ItemProcessor": {
+            "ProcessorConfig": {"Mode": "INLINE"},
+            "StartAt": "Double", "States": {"Double": {"Type": "Pass", "End": True}}}},
+        "Done": {"Type": "Succeed"},
+    },
+}
+
+
+def test_parallel_branches_and_map_iterations_are_drawn_inside_their_states(cloud, browser, tmp_path):
+    # Given a machine with a Parallel and a Map, and one execution of it over three items
+    sfn = cloud.aws("stepfunctions")
+    machine = sfn.create_state_machine(name=f"console-nested-{uuid.uuid4().hex[:8]}", definition=json.dumps(NESTED),
+                                       roleArn="arn:aws:iam::123456789012:role/console-test")["stateMachineArn"]
+    try:
+        execution = sfn.start_execution(stateMachineArn=machine, name="nested", input='{"items": [1, 2, 3]}')["executionArn"]
+        _until(lambda: sfn.describe_execution(executionArn=execution)["status"] == "SUCCEEDED", "the nested execution")
+
+        # When the console opens it
+        browser.get(f"{_origin(cloud)}/_console/executions/{quote(execution, safe='')}")
+        _until(lambda: _shown(browser, "nested", "SUCCEEDED"), "the nested execution in the console")
+
+        # Then every state, nested ones included, is green, and each nested state is drawn inside its container
+        for state in ["Both", "Left", "Right", "EachItem", "Double", "Done"]:
+            _check_state(browser, state, "succeeded")
+        inside = browser.execute_script("""
+            const cy = stepgateConsole.cy, within = (inner, outer) =>
+              inner.x1 >= outer.x1 && inner.x2 <= outer.x2 && inner.y1 >= outer.y1 && inner.y2 <= outer.y2;
+            return ['Left', 'Right', 'Double'].map(id => {
+              const node = cy.getElementById(id);
+              return [id, node.parent().id(), within(node.boundingBox(), node.parent().boundingBox())];
+            });""")
+        assert inside == [["Left", "Both#branch0", True], ["Right", "Both#branch1", True], ["Double", "EachItem#items", True]]
+        assert browser.execute_script("return stepgateConsole.page.states.Double.visits") == 3
+        browser.save_screenshot(str(tmp_path / "console-nested.png"))
+    finally:
+        sfn.delete_state_machine(stateMachineArn=machine)
 
 
 def _listed(driver) -> list[list[str]]:

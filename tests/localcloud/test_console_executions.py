@@ -3,7 +3,9 @@
 import json
 from datetime import datetime, timedelta, timezone
 
+import boto3
 import pytest
+from botocore.stub import Stubber
 from werkzeug.test import Client
 
 from localcloud.console import ConsoleApp, ExecutionsReader
@@ -154,3 +156,19 @@ def test_the_page_and_its_libraries_are_served_locally(console):
     assert console.get("/_console/static/console.js").status_code == 200
     assert console.get("/_console/static/../app.py").status_code == 404
     assert console.get("/_console/vendor/other.js").status_code == 404
+
+
+def test_a_throttled_step_functions_call_is_a_502_problem_saying_so(jobs, tmp_path):
+    # Given Step Functions throttles ListExecutions (as LOCALCLOUD_AWS_QUOTAS may make it)
+    sfn = boto3.client("stepfunctions", region_name="us-east-1")
+    stubber = Stubber(sfn)
+    stubber.add_client_error("list_executions", service_error_code="ThrottlingException",
+                             service_message="Rate exceeded", http_status_code=400)
+    console = Client(ConsoleApp(ExecutionsReader(sfn), jobs.state_machine_arn, "http://127.0.0.1:9/v1", "k",
+                                tmp_path, PROJECT_ROOT))
+
+    with stubber:
+        response = console.get("/_console/api/executions")
+
+    assert response.status_code == 502 and response.headers["Content-Type"] == "application/problem+json"
+    assert response.json["detail"] == "Step Functions answered ThrottlingException: Rate exceeded"

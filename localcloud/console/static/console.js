@@ -64,6 +64,7 @@ async function loadMachines() {
   const { stateMachines, jobsStateMachineArn } = await fetchJson(`${API}/state-machines`);
   view.jobsArn = jobsStateMachineArn;
   view.jobsName = jobsStateMachineArn.split(":").pop();
+  view.machineTypes = Object.fromEntries(stateMachines.map((machine) => [machine.arn, machine.type]));
   view.machineArn = view.machineArn || jobsStateMachineArn;
   const list = $("#machines");
   list.replaceChildren(...stateMachines.map((machine) => {
@@ -83,6 +84,13 @@ async function loadExecutions() {
   const query = new URLSearchParams({ stateMachineArn: view.machineArn, limit: "100" });
   if (status) query.set("status", status);
   $("#executions-of").textContent = `of ${view.machineArn.split(":").pop()}`;
+  if (view.machineTypes[view.machineArn] === "EXPRESS") {
+    // ListExecutions "is not supported by EXPRESS state machines" (API reference): AWS keeps no history of them
+    $("#executions tbody").replaceChildren(element("tr", { id: "express-note" }, element("td", { colspan: 4 },
+      "Express workflows keep no execution history in Step Functions (on AWS: CloudWatch Logs). " +
+      "Locally, make run prints their transitions as localcloud.sfn admission=<requestId> lines.")));
+    return;
+  }
   const { executions } = await fetchJson(`${API}/executions?${query}`);
   $("#executions tbody").replaceChildren(...executions.map((execution) => element("tr",
     { "data-name": execution.name, "data-status": execution.status },
@@ -134,6 +142,10 @@ function renderExecution(page, isNew) {
   ];
   if (execution.error) rows.push(["Error", execution.error], ["Cause", foldable(execution.cause)]);
   $("#summary").replaceChildren(...rows.flatMap(([name, value]) => [element("dt", {}, name), element("dd", {}, value)]));
+  if (isNew && execution.stateMachineArn !== view.machineArn && view.machineTypes[execution.stateMachineArn]) {
+    view.machineArn = execution.stateMachineArn; // list the executions of the machine this one belongs to
+    loadMachines().then(loadExecutions);
+  }
   renderGraph(page, isNew);
   renderStates(page);
   renderEvents(page);
