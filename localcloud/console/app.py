@@ -47,7 +47,9 @@ class ConsoleApp:
     project_root: Path
 
     def __post_init__(self) -> None:
-        page = [f"{PREFIX}", f"{PREFIX}/", f"{PREFIX}/jobs/<job_id>", f"{PREFIX}/executions/<path:arn>"]
+        # `/_console/v1/jobs/<jobId>` too: a status URL's path with /_console in front
+        page = [f"{PREFIX}", f"{PREFIX}/", f"{PREFIX}/jobs/<job_id>", f"{PREFIX}/<stage>/jobs/<job_id>",
+                f"{PREFIX}/executions/<path:arn>"]
         self._routes = Map([Rule(path, endpoint="page") for path in page] + [
             Rule(f"{PREFIX}/static/<name>", endpoint="static"),
             Rule(f"{PREFIX}/vendor/<name>", endpoint="vendor"),

@@ -167,9 +167,18 @@ def test_a_finished_job_is_drawn_with_its_outcomes_history_logs_and_status(cloud
     _open_tab(browser, "graph-tab")
     assert "dropoffAt" in browser.find_element("id", "step-summary").text
     browser.save_screenshot(str(tmp_path / "console-failed.png"))
+    assert (tmp_path / "console-failed.png").stat().st_size > 10_000
     if os.environ.get("STEPGATE_CONSOLE_SCREENSHOT"):  # the README's picture
         Path(os.environ["STEPGATE_CONSOLE_SCREENSHOT"]).write_bytes(browser.get_screenshot_as_png())
-    assert (tmp_path / "console-failed.png").stat().st_size > 10_000
+
+    # A log line from make run's output leads to its job too, and so does a status URL with /_console in front
+    box = browser.find_element("id", "goto-input")
+    box.clear()
+    box.send_keys(f"08:14:44 localcloud lambda=validate_job job={succeeded} outcome=ok ms=12\n")
+    _until(lambda: _shown(browser, succeeded, "SUCCEEDED"), "the job named in a log line")
+    stage = cloud.base_url.rsplit("/", 1)[1]
+    browser.get(f"{_origin(cloud)}/_console/{stage}/jobs/{rejected}")
+    _until(lambda: _shown(browser, rejected, "FAILED"), "the job at /_console/<stage>/jobs/<jobId>")
 
 
 def test_executions_are_listed_newest_first_filtered_and_followed_live(cloud, browser):

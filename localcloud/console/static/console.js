@@ -102,7 +102,7 @@ async function loadExecutions() {
 // --- one execution ---
 
 function route() {
-  const job = location.pathname.match(new RegExp(`^/_console/jobs/(${JOB_ID})$`));
+  const job = location.pathname.match(new RegExp(`^/_console/(?:[^/]+/)?jobs/(${JOB_ID})$`));
   if (job) return `${API}/jobs/${job[1]}`;
   const execution = location.pathname.match(/^\/_console\/executions\/(.+)$/);
   if (execution) return `${API}/execution?arn=${encodeURIComponent(decodeURIComponent(execution[1]))}`;
