@@ -15,6 +15,8 @@ JOB_PROBLEM_TYPES: dict[str, tuple[str, int]] = {
     "RekognitionThrottled": ("rekognition-throttled", 503),
     "UnknownJobKind": ("unknown-job-kind", 422),
 }
+# Errors whose message starts with the offending field ("email: ...").
+FIELD_ERRORS = frozenset({"ValidationError", "ImageUnreadable", "UserAlreadyExists", "UnknownJobKind"})
 # States.*, Lambda.* and unexpected errors (a crash's Python exception name is no contract).
 JOB_FAILED = ("job-failed", 500)
 JOB_FAILED_TITLE = "Job failed"
