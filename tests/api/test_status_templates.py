@@ -38,7 +38,7 @@ def lambda_cause(error_type: str, message: str) -> str:
 
 
 def report(cause: str, **extra) -> str:
-    """The cause the Jobs workflow's ReportFailure / ReportFailureWithCallback states write."""
+    """The cause the Jobs workflow's ReportFailure state writes."""
     return json.dumps({"cause": cause, "finishedAt": FINISHED_AT, **extra}, separators=(",", ":"))
 
 
