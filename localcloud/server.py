@@ -123,6 +123,7 @@ class LocalCloud:
         gateway = build_gateway(
             self.stack.rest_api_body, aws_endpoint_url=self.aws_endpoint, api_keys={self.api_key},
             stage=self.stack.stage_name, region=REGION, account_id=ACCOUNT_ID,
+            stage_properties=self.stack.stage_properties,
         )
         api_server = make_server(self.settings.host, self.settings.api_port, with_console(gateway, self._console()),
                                  threaded=True)
