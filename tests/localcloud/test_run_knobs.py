@@ -33,9 +33,10 @@ def test_the_banner_names_every_service_the_stack_calls(assembly):
 
 
 def test_the_knobs_become_cdk_context_and_another_assembly():
-    context = context_from_environment({"STEPGATE_STAGE": "dev", "SEARCH_LATENCY_MS": "0", "PATH": "/bin"})
+    context = context_from_environment({"STEPGATE_STAGE": "dev", "SEARCH_LATENCY_MS": "0", "STATUS_CACHE_SECONDS": "5",
+                                        "PATH": "/bin"})
 
-    assert context == {"stageName": "dev", "searchLatencyMs": "0"}
+    assert context == {"stageName": "dev", "searchLatencyMs": "0", "statusCacheSeconds": "5"}
     assert context_from_environment({"STEPGATE_STAGE": ""}) == {}
     assert source_hash(ROOT, context) != source_hash(ROOT) == source_hash(ROOT, {})
 
