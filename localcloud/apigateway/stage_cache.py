@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from localcloud.apigateway.context import GatewayResponse, Invocation
 from localcloud.apigateway.gateway_responses import GatewayError
+from localcloud.apigateway.resource_router import GatewayBuildError
 
 MAX_ENTRY_BYTES = 1_048_576
 DEFAULT_TTL_SECONDS = 300
@@ -145,12 +146,17 @@ def _key(invocation: Invocation) -> tuple:
     return namespace, invocation.operation.method, values
 
 
+def check_cache_key_parameters(where: str, integration: dict) -> None:
+    """Only method request parameters can key the local cache: anything else fails start-up, naming it."""
+    for name in integration.get("cacheKeyParameters") or []:
+        parts = str(name).split(".", 3)
+        if len(parts) != 4 or parts[:2] != ["method", "request"] or parts[2] not in ("path", "querystring", "header"):
+            raise GatewayBuildError(f"{where}: cacheKeyParameters {name!r} is not method.request.(path|querystring|header).<name>")
+
+
 def _parameter_value(invocation: Invocation, name: str) -> str:
     """`method.request.{path|querystring|header}.<name>`'s value in this request ("" when absent)."""
-    parts = name.split(".", 3)
-    if len(parts) != 4 or parts[:2] != ["method", "request"]:
-        return ""
-    location, parameter = parts[2], parts[3]
+    location, parameter = name.split(".", 3)[2:]  # checked at start-up: check_cache_key_parameters
     if location == "header":
         return invocation.request.header(parameter) or ""
     return invocation.params.get(location, {}).get(parameter, "")

@@ -17,7 +17,7 @@ from __future__ import annotations
 import pytest
 from werkzeug.test import Client
 
-from localcloud.apigateway import build_gateway
+from localcloud.apigateway import GatewayBuildError, build_gateway
 from tests.api.api_spec import ACCOUNT_ID, REGION, api_body
 
 # Each answer names the request that produced it: a cached answer repeats another request's id.
@@ -144,3 +144,8 @@ def test_the_api_keys_the_status_method_only_by_job_id():
              for path, item in api_body()["paths"].items() for method, spec in item.items()
              if (integration := spec.get("x-amazon-apigateway-integration", {})).get("cacheKeyParameters")}
     assert keyed == {("/jobs/{jobId}", "get"): ["method.request.path.jobId"]}
+
+
+def test_a_cache_key_the_local_gateway_cannot_resolve_fails_start_up():
+    with pytest.raises(GatewayBuildError, match="cacheKeyParameters 'integration.request.path.id'"):
+        echo_api(ITEMS_ONLY, cacheKeyParameters=["integration.request.path.id"])

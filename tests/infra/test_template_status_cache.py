@@ -4,12 +4,16 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from tests.conftest import STATUS_CACHE_SECONDS
 from tests.infra.template_view import Resources
 
+ROOT = Path(__file__).resolve().parents[2]
 CACHE_FIELDS = {"CacheClusterEnabled", "CacheClusterSize"}
 
 
@@ -76,3 +80,11 @@ def test_retry_after_is_never_shorter_than_the_cache_ttl(cached, template, conte
 def test_cdk_nag_is_clean_with_the_cache_on(status_cache_assembly):
     report = json.loads((status_cache_assembly.directory / "validation-report.json").read_text())
     assert [p["conclusion"] for p in report["pluginReports"]] == ["success"] * len(report["pluginReports"])
+
+
+def test_cfn_lint_is_clean_with_the_cache_on(status_cache_assembly):
+    # Run from the project root so .cfnlintrc.yaml (each ignored rule justified there) applies.
+    cfn_lint = Path(sys.executable).parent / "cfn-lint"
+    template = status_cache_assembly.directory / "Stepgate.template.json"
+    result = subprocess.run([str(cfn_lint), str(template)], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
