@@ -31,6 +31,7 @@ from localcloud.moto_changes import install_local_behaviour
 from localcloud.moto_changes.stepfunctions.mock_config import register_state_machines
 from localcloud.moto_changes.stepfunctions.timing import scale_from_environment
 from localcloud.moto_changes.ttl_sweeper import TtlSweeper
+from localcloud.persistence import ENVIRONMENT_VARIABLE as STATE_VARIABLE, LocalState, state_from_environment
 
 log = logging.getLogger("localcloud")
 
@@ -70,6 +71,8 @@ class LocalCloud:
     settings: LocalCloudSettings
     api_key: str = ""
     stack: ProvisionedStack | None = None
+    state: LocalState | None = None
+    state_summary: str = ""
     _servers: list = field(default_factory=list)
     _stoppables: list = field(default_factory=list)
 
@@ -91,6 +94,10 @@ class LocalCloud:
     def start(self) -> None:
         _ensure_free(self.settings.host, self.settings.api_port, "PORT")
         _ensure_free(self.settings.host, self.settings.aws_port, "AWS_PORT")
+        self.state = state_from_environment(PROJECT_ROOT)
+        if self.state is not None:
+            self.state.open()  # its lock first: a second cloud on the same directory stops here
+            self._stoppables.append(self.state.directory.release)
         # Checked before anything listens: an unservable template fails here, not at request time.
         from localcloud.apigateway import build_gateway
 
@@ -116,10 +123,13 @@ class LocalCloud:
             hook.register(spec)
             runtime.warm(spec)
         register_state_machines(self.stack.state_machines)
+        if self.state is not None:
+            self.state_summary = self.state.restore(self.client, ACCOUNT_ID, REGION)
+            self.state.start()
 
         if self.stack.rest_api_body is None:
             raise RuntimeError("the template has no REST API to serve")
-        self.api_key = self.settings.api_key or secrets.token_urlsafe(24)
+        self.api_key = self.settings.api_key or (self.state.api_key() if self.state else secrets.token_urlsafe(24))
         gateway = build_gateway(
             self.stack.rest_api_body, aws_endpoint_url=self.aws_endpoint, api_keys={self.api_key},
             stage=self.stack.stage_name, region=REGION, account_id=ACCOUNT_ID,
@@ -135,6 +145,8 @@ class LocalCloud:
         execution_log = ExecutionLog()
         execution_log.start()
         self._stoppables.append(execution_log.stop)
+        if self.state is not None:
+            self._stoppables.append(self.state.stop)  # stopped first: its last save sees everything still up
 
     def _console(self) -> ConsoleApp:
         return ConsoleApp(ExecutionsReader(self.client("stepfunctions")), self.stack.state_machine_arn(),
@@ -176,6 +188,7 @@ class LocalCloud:
             f"  Console      {self.console_url}  (a job: {self.console_url}/jobs/<jobId>)",
             f"  Knobs        stage {self.stack.stage_name}, supplier latency {self._search_latency_ms()} ms"
             "  (STEPGATE_STAGE, SEARCH_LATENCY_MS, STEPGATE_API_KEY: see make help)",
+            f"  State        {self.state_summary or f'not kept across restarts (set {STATE_VARIABLE}=.localcloud/state to keep it)'}",
             f"  Jobs state machine {jobs_arn}",
             "",
             "Try it:",
