@@ -28,6 +28,7 @@ from localcloud.moto_changes.stepfunctions.execution_log import ExecutionLog
 from localcloud.lambda_runtime import InvocationLog, WorkerPoolRuntime
 from localcloud.provisioning import PROJECT_ROOT, Assembly, ProvisionedStack, Provisioner
 from localcloud.moto_changes import install_local_behaviour
+from localcloud.moto_changes.stepfunctions.faults import configure_job_faults, unconfigure_job_faults
 from localcloud.moto_changes.stepfunctions.mock_config import register_state_machines
 from localcloud.moto_changes.stepfunctions.timing import scale_from_environment
 from localcloud.moto_changes.ttl_sweeper import TtlSweeper
@@ -73,6 +74,7 @@ class LocalCloud:
     stack: ProvisionedStack | None = None
     state: LocalState | None = None
     state_summary: str = ""
+    faults_summary: str = ""
     _servers: list = field(default_factory=list)
     _stoppables: list = field(default_factory=list)
 
@@ -123,6 +125,7 @@ class LocalCloud:
             hook.register(spec)
             runtime.warm(spec)
         register_state_machines(self.stack.state_machines)
+        self._configure_faults()
         if self.state is not None:
             self.state_summary = self.state.restore(self.client, ACCOUNT_ID, REGION)
             self.state.start()
@@ -147,6 +150,16 @@ class LocalCloud:
         self._stoppables.append(execution_log.stop)
         if self.state is not None:
             self._stoppables.append(self.state.stop)  # stopped first: its last save sees everything still up
+
+    def _configure_faults(self) -> None:
+        jobs_arn = self.stack.state_machine_arn()
+        jobs_name = jobs_arn.rsplit(":", 1)[1]
+        definition = self.client("stepfunctions").describe_state_machine(stateMachineArn=jobs_arn)["definition"]
+        self._stoppables.append(lambda: unconfigure_job_faults(jobs_name))
+        try:
+            self.faults_summary = configure_job_faults(jobs_name, definition, dict(os.environ))
+        except ValueError as exc:  # a bad spec, mock file or test case stops start-up, not a job
+            raise RuntimeError(str(exc)) from None
 
     def _console(self) -> ConsoleApp:
         return ConsoleApp(ExecutionsReader(self.client("stepfunctions")), self.stack.state_machine_arn(),
@@ -189,6 +202,7 @@ class LocalCloud:
             f"  Knobs        stage {self.stack.stage_name}, supplier latency {self._search_latency_ms()} ms"
             "  (STEPGATE_STAGE, SEARCH_LATENCY_MS, STEPGATE_API_KEY: see make help)",
             f"  State        {self.state_summary or f'not kept across restarts (set {STATE_VARIABLE}=.localcloud/state to keep it)'}",
+            f"  Faults       {self.faults_summary or 'none (LOCALCLOUD_FAULTS=<State>:<rate>, LOCALCLOUD_JOBS_TEST_CASE)'}",
             f"  Jobs state machine {jobs_arn}",
             "",
             "Try it:",
