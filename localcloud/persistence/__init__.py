@@ -84,6 +84,7 @@ class LocalState:
         ]
         manifest = self.directory.read_json(MANIFEST)
         if manifest is None:
+            self.save()  # state.json at once: a crash in the first second must not hide the records written since
             return f"{self.root} (empty: saving from now on)"
         tables, objects, secret_count, executions = self._services
         items = tables.restore(clients("dynamodb"))
