@@ -82,18 +82,17 @@ class LocalState:
             SecretsState(self.directory, account_id, region),
             StandardExecutionsState(self.directory, account_id, region),
         ]
-        manifest = self.directory.read_json(MANIFEST)
-        if manifest is None:
-            self.save()  # state.json at once: a crash in the first second must not hide the records written since
-            return f"{self.root} (empty: saving from now on)"
-        tables, objects, secret_count, executions = self._services
+        manifest = self.directory.read_json(MANIFEST) or {}
+        tables, buckets, secret_values, executions = self._services
         items = tables.restore(clients("dynamodb"))
-        files = objects.restore(clients("s3"))
-        kept = secret_count.restore(clients("secretsmanager"))
+        files = buckets.restore(clients("s3"))
+        kept = secret_values.restore(clients("secretsmanager"))
         count, interrupted = executions.restore(manifest.get("savedAt"))
         for name in interrupted:
             log.info("job=%s outcome=FAILED error=%s (running when the local cloud stopped)", name, INTERRUPTED_ERROR)
-        self.save()  # the interrupted executions' final records, before anything can crash again
+        self.save()  # at once: interrupted executions' final records, and state.json before anything can crash
+        if not (items or files or count or manifest):
+            return f"{self.root} (empty: saving from now on)"
         return (f"{self.root} (restored {items} items, {files} objects, {kept} secrets, {count} executions"
                 f"{f', {len(interrupted)} interrupted' if interrupted else ''})")
 
