@@ -76,14 +76,13 @@ class LocalState:
 
     def restore(self, clients: Callable[[str], Any], account_id: str, region: str) -> str:
         """Put the saved state back into the provisioned cloud; returns a one-line summary for the banner."""
-        self._services = [
-            DynamoDBState(self.directory, account_id, region),
-            S3State(self.directory, account_id),
-            SecretsState(self.directory, account_id, region),
-            StandardExecutionsState(self.directory, account_id, region),
-        ]
+        executions = StandardExecutionsState(self.directory, account_id, region)
+        tables = DynamoDBState(self.directory, account_id, region)
+        buckets = S3State(self.directory, account_id)
+        secret_values = SecretsState(self.directory, account_id, region)
+        # Executions are saved first: a record read SUCCEEDED means the result it wrote is in the tables read next.
+        self._services = [executions, tables, buckets, secret_values]
         manifest = self.directory.read_json(MANIFEST) or {}
-        tables, buckets, secret_values, executions = self._services
         items = tables.restore(clients("dynamodb"))
         files = buckets.restore(clients("s3"))
         kept = secret_values.restore(clients("secretsmanager"))
@@ -104,7 +103,7 @@ class LocalState:
     def _save_each_start(self) -> None:
         """A Standard execution's first record is written before StartExecution answers: once a client
         has its 202, a crash in the next second still leaves its job to report (as interrupted)."""
-        executions = self._services[-1]
+        executions = self._services[0]
         started = self._wrapped_start = parser_models.StepFunctionsParserBackend.start_execution
 
         def start_and_save(backend, *args, **kwargs):

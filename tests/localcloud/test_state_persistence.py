@@ -78,11 +78,14 @@ def _history(run: Run, job_id: str) -> list[dict]:
 
 
 def _saved_after(state: Path, moment: str) -> None:
-    """Wait for a whole save cycle that began after `moment` (the saver writes state.json last)."""
+    """Wait for a whole save cycle that began after `moment`: the one after the first to end after it
+    (cycles run one at a time, and each writes state.json last)."""
     deadline = time.monotonic() + 30
-    while (json.loads((state / "state.json").read_text())["savedAt"] if (state / "state.json").exists() else "") <= moment:
-        assert time.monotonic() < deadline, "the state was not saved"
-        time.sleep(0.1)
+    for _ in range(2):
+        while (saved_at := json.loads((state / "state.json").read_text())["savedAt"]) <= moment:
+            assert time.monotonic() < deadline, "the state was not saved"
+            time.sleep(0.1)
+        moment = saved_at
 
 
 def _now() -> str:
