@@ -29,6 +29,7 @@ from localcloud.apigateway.resource_router import GatewayBuildError
 MAX_ENTRY_BYTES = 1_048_576
 DEFAULT_TTL_SECONDS = 300
 MAX_TTL_SECONDS = 3600
+SWEEP_AT_ENTRIES = 10_000
 # The text is not recorded anywhere we could read; the header (warn-code 199) is what the docs describe.
 UNAUTHORIZED_WARNING = '199 "Cache-control headers were ignored because the caller was unauthorized."'
 
@@ -135,7 +136,10 @@ class StageCache:
         if size > MAX_ENTRY_BYTES:
             return
         with self._lock:
-            self._entries[key] = (self._clock() + ttl_seconds, response)
+            now = self._clock()
+            if len(self._entries) >= SWEEP_AT_ENTRIES:  # a long `make run`: drop what has expired
+                self._entries = {k: entry for k, entry in self._entries.items() if entry[0] > now}
+            self._entries[key] = (now + ttl_seconds, response)
 
 
 def _key(invocation: Invocation) -> tuple:

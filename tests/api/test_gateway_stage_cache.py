@@ -149,3 +149,13 @@ def test_the_api_keys_the_status_method_only_by_job_id():
 def test_a_cache_key_the_local_gateway_cannot_resolve_fails_start_up():
     with pytest.raises(GatewayBuildError, match="cacheKeyParameters 'integration.request.path.id'"):
         echo_api(ITEMS_ONLY, cacheKeyParameters=["integration.request.path.id"])
+
+
+def test_expired_entries_are_dropped_as_the_cache_fills(monkeypatch):
+    monkeypatch.setattr("localcloud.apigateway.stage_cache.SWEEP_AT_ENTRIES", 3)
+    client, now = echo_api(ITEMS_ONLY, **KEYED)
+    for item in ("a", "b", "c"):
+        request_id(client, "GET", f"/dev/items/{item}")
+    now[0] += 5  # all three expired
+    request_id(client, "GET", "/dev/items/d")
+    assert len(client.application.stage_cache._entries) == 1
