@@ -10,7 +10,7 @@ docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-caching.html):
 - a response over 1,048,576 bytes is not cached;
 - `Cache-Control: max-age=0` refreshes the entry only for a caller authorized to
   `execute-api:InvalidateCache` when `requireAuthorizationForCacheControl` is on, which is the default
-  (GetStage shows `true` with `unauthorizedCacheControlHeaderStrategy` `SUCCEED_WITH_RESPONSE_HEADER`:
+  (the stage a CLI update-stage returns shows `true` with `SUCCEED_WITH_RESPONSE_HEADER`:
   ignore the header, add a warning). That permission is IAM; the local gateway checks API keys only,
   so no local caller is ever authorized, as no API-key caller of the deployed stage is.
 """

@@ -6,10 +6,12 @@ awsdocs/amazon-api-gateway-developer-guide doc_source/api-gateway-caching.md): o
 the stage-wide setting; entries are keyed by the cache key parameters; TTL 0 disables; a client's
 `Cache-Control: max-age=0` refreshes the entry "provided that the client is authorized to do so", and
 unauthorized requests are handled by `unauthorizedCacheControlHeaderStrategy`. Defaults, from GetStage as the
-AWS CLI reference shows it (aws-cli awscli/examples/apigateway/update-stage.rst, get-stage): every method setting
+AWS CLI reference shows it (aws/aws-cli awscli/examples/apigateway/update-stage.rst, outputs of update-stage): every method setting
 reads `requireAuthorizationForCacheControl: true`, `unauthorizedCacheControlHeaderStrategy:
 SUCCEED_WITH_RESPONSE_HEADER` ("Ignore cache control header; Add a warning in response header"). An API-key
-client is never IAM-authorized for execute-api:InvalidateCache, so by default its max-age=0 is ignored.
+client is never IAM-authorized for execute-api:InvalidateCache, so by default its max-age=0 is ignored. A stage
+deployed by CloudFormation (which cannot set these two fields) was seen doing exactly that, warning headers in
+the responses: aws/serverless-application-model issue #788.
 """
 
 from __future__ import annotations
