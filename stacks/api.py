@@ -72,6 +72,7 @@ class Api(Construct):
         workers: Workers,
         workflow: Workflow,
         admission: Admission,
+        events_url: str,
         spec_file: Path = OPENAPI_FILE,
     ) -> None:
         super().__init__(scope, construct_id)
@@ -109,6 +110,8 @@ class Api(Construct):
             "UsersTableName": storage.users_table.table_name,
             "UploadsBucketName": storage.uploads_bucket.bucket_name,
             "RetryAfterSeconds": str(settings.retry_after_seconds),
+            # The WebSocket stage's absolute URL (wss://...): the 202 body and the status document carry it.
+            "EventsUrl": events_url,
         }
         body = substitute_placeholders(deployable_spec(self.spec), variables)
 

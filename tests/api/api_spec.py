@@ -29,6 +29,7 @@ PLACEHOLDER_VALUES = {
     "UsersTableName": "users",
     "UploadsBucketName": "stepgate-uploads",
     "RetryAfterSeconds": "5",
+    "EventsUrl": "wss://events.execute-api.us-east-1.amazonaws.com/v1",
 }
 
 _PLACEHOLDER = re.compile(r"\$\{([^}!]*)\}")
