@@ -29,9 +29,11 @@ from localcloud.moto_changes.stepfunctions.execution_log import ExecutionLog
 from localcloud.lambda_runtime import InvocationLog, WorkerPoolRuntime
 from localcloud.provisioning import PROJECT_ROOT, Assembly, ProvisionedStack, Provisioner
 from localcloud.moto_changes import install_local_behaviour
+from localcloud.moto_changes.stepfunctions.faults import configure_job_faults, unconfigure_job_faults
 from localcloud.moto_changes.stepfunctions.mock_config import register_state_machines
 from localcloud.moto_changes.stepfunctions.timing import scale_from_environment
 from localcloud.moto_changes.ttl_sweeper import TtlSweeper
+from localcloud.persistence import ENVIRONMENT_VARIABLE as STATE_VARIABLE, LocalState, state_from_environment
 
 if TYPE_CHECKING:
     from localcloud.websocket import WebSocketGateway
@@ -78,6 +80,9 @@ class LocalCloud:
     api_key: str = ""
     stack: ProvisionedStack | None = None
     websocket: "WebSocketGateway | None" = None
+    state: LocalState | None = None
+    state_summary: str = ""
+    faults_summary: str = ""
     _servers: list = field(default_factory=list)
     _stoppables: list = field(default_factory=list)
 
@@ -104,6 +109,10 @@ class LocalCloud:
         _ensure_free(self.settings.host, self.settings.api_port, "PORT")
         _ensure_free(self.settings.host, self.settings.aws_port, "AWS_PORT")
         _ensure_free(self.settings.host, self.settings.ws_port, "WS_PORT")
+        self.state = state_from_environment(PROJECT_ROOT)
+        if self.state is not None:
+            self.state.open()  # its lock first: a second cloud on the same directory stops here
+            self._stoppables.append(self.state.directory.release)
         # Checked before anything listens: an unservable template fails here, not at request time.
         from localcloud.apigateway import build_gateway
 
@@ -130,13 +139,18 @@ class LocalCloud:
             hook.register(spec)
             runtime.warm(spec)
         register_state_machines(self.stack.state_machines)
+        self._configure_faults()
+        if self.state is not None:
+            self.state_summary = self.state.restore(self.client, ACCOUNT_ID, REGION)
+            self.state.start()
 
         if self.stack.rest_api_body is None:
             raise RuntimeError("the template has no REST API to serve")
-        self.api_key = self.settings.api_key or secrets.token_urlsafe(24)
+        self.api_key = self.settings.api_key or (self.state.api_key() if self.state else secrets.token_urlsafe(24))
         gateway = build_gateway(
             self.stack.rest_api_body, aws_endpoint_url=self.aws_endpoint, api_keys={self.api_key},
             stage=self.stack.stage_name, region=REGION, account_id=ACCOUNT_ID,
+            stage_properties=self.stack.stage_properties,
         )
         api_server = make_server(self.settings.host, self.settings.api_port, with_console(gateway, self._console()),
                                  threaded=True)
@@ -151,6 +165,18 @@ class LocalCloud:
         execution_log = ExecutionLog()
         execution_log.start()
         self._stoppables.append(execution_log.stop)
+        if self.state is not None:
+            self._stoppables.append(self.state.stop)  # stopped first: its last save sees everything still up
+
+    def _configure_faults(self) -> None:
+        jobs_arn = self.stack.state_machine_arn()
+        jobs_name = jobs_arn.rsplit(":", 1)[1]
+        definition = self.client("stepfunctions").describe_state_machine(stateMachineArn=jobs_arn)["definition"]
+        self._stoppables.append(lambda: unconfigure_job_faults(jobs_name))
+        try:
+            self.faults_summary = configure_job_faults(jobs_name, definition, dict(os.environ))
+        except ValueError as exc:  # a bad spec, mock file or test case stops start-up, not a job
+            raise RuntimeError(str(exc)) from None
 
     def _start_websocket(self) -> None:
         """The template's WebSocket API, if it has one, on WS_PORT with the real protocol."""
@@ -194,6 +220,11 @@ class LocalCloud:
         return next((spec.environment["SEARCH_LATENCY_MS"] for spec in self.stack.functions.values()
                      if "SEARCH_LATENCY_MS" in spec.environment), "-")
 
+    def _status_cache(self) -> str:
+        ttl = next((s.get("CacheTtlInSeconds") for s in self.stack.stage_properties.get("MethodSettings", [])
+                    if s.get("CachingEnabled")), None)
+        return f"{ttl} s" if self.stack.stage_properties.get("CacheClusterEnabled") and ttl else "off"
+
     def banner(self) -> str:
         jobs_arn = self.stack.state_machine_arn()
         return "\n".join([
@@ -205,8 +236,11 @@ class LocalCloud:
             *([f"  Events       {self.websocket.url}  (WebSocket: x-api-key header, then "
                '{"action":"subscribe","jobIds":[...]}; WS_PORT)'] if self.websocket else []),
             f"  Console      {self.console_url}  (a job: {self.console_url}/jobs/<jobId>)",
-            f"  Knobs        stage {self.stack.stage_name}, supplier latency {self._search_latency_ms()} ms"
-            "  (STEPGATE_STAGE, SEARCH_LATENCY_MS, STEPGATE_API_KEY: see make help)",
+            f"  Knobs        stage {self.stack.stage_name}, supplier latency {self._search_latency_ms()} ms, "
+            f"status cache {self._status_cache()}"
+            "  (STEPGATE_STAGE, SEARCH_LATENCY_MS, STATUS_CACHE_SECONDS, STEPGATE_API_KEY: see make help)",
+            f"  State        {self.state_summary or f'not kept across restarts (set {STATE_VARIABLE}=.localcloud/state to keep it)'}",
+            f"  Faults       {self.faults_summary or 'none (LOCALCLOUD_FAULTS=<State>:<rate>, LOCALCLOUD_JOBS_TEST_CASE)'}",
             f"  Jobs state machine {jobs_arn}",
             "",
             "Try it:",

@@ -13,6 +13,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 FUNCTIONS_DIR = PROJECT_ROOT / "functions"
 STATE_MACHINE_FILE = PROJECT_ROOT / "statemachine" / "jobs.asl.json"
 ADMISSION_STATE_MACHINE_FILE = PROJECT_ROOT / "statemachine" / "admission.asl.json"
+DELIVERY_STATE_MACHINE_FILE = PROJECT_ROOT / "statemachine" / "delivery.asl.json"
 OPENAPI_FILE = PROJECT_ROOT / "api" / "openapi.yaml"
 WEBSOCKET_API_FILE = PROJECT_ROOT / "api" / "websocket.yaml"
 SUBSCRIBE_STATE_MACHINE_FILE = PROJECT_ROOT / "statemachine" / "subscribe.asl.json"
@@ -34,6 +35,8 @@ class Settings:
     log_retention_days: int
     log_level: str
     manage_api_gateway_account: bool
+    # Stage cache TTL of GET /jobs/{jobId}; 0 = no cache cluster (it is billed by the hour).
+    status_cache_seconds: int = 0
 
     @property
     def result_ttl_seconds(self) -> int:
@@ -71,6 +74,7 @@ class Settings:
             log_retention_days=int(get("logRetentionDays", 30)),
             log_level=str(get("logLevel", "INFO")),
             manage_api_gateway_account=str(get("manageApiGatewayAccount", True)).lower() == "true",
+            status_cache_seconds=int(get("statusCacheSeconds", 0)),
         )
         settings.validate()
         return settings
@@ -98,6 +102,9 @@ class Settings:
         if not 1 <= self.max_image_bytes <= 15 * 1024 * 1024:
             # Rekognition DetectLabels accepts S3 objects up to 15 MB.
             problems.append("maxImageBytes: must be between 1 and 15728640")
+        if not 0 <= self.status_cache_seconds <= 3600:
+            # API Gateway's cache TTL is at most 3600 s; 0 turns the cache off.
+            problems.append("statusCacheSeconds: must be between 0 (no cache) and 3600")
         if problems:
             raise ValueError("invalid CDK context: " + "; ".join(problems))
 
