@@ -77,6 +77,7 @@ class Api(Construct):
         workers: Workers,
         workflow: Workflow,
         admission: Admission,
+        events_url: str,
         spec_file: Path = OPENAPI_FILE,
     ) -> None:
         super().__init__(scope, construct_id)
@@ -120,6 +121,8 @@ class Api(Construct):
             # The Retry-After rule, computed here: templates cannot do arithmetic (stacks/polling.py).
             "RetryAfterByKind": retry_after_table_json(settings),
             "StatusRetryAfterSeconds": str(status_retry_after_seconds(settings)),
+            # The WebSocket stage's absolute URL (wss://...): the 202 body and the status document carry it.
+            "EventsUrl": events_url,
         }
         body = substitute_placeholders(deployable_spec(self.spec), variables)
 
