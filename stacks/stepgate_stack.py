@@ -29,7 +29,7 @@ class StepgateStack(Stack):
         self.workflow = Workflow(self, "Workflow", settings=settings, storage=self.storage, workers=self.workers,
                                  delivery=self.delivery)
         self.workers.add_cancel_job(self.workflow.state_machine, self.storage,
-                                    self.workflow.execution_arn())
+                                    self.workflow.execution_arn(), self.delivery.state_machine)
         self.admission = Admission(self, "Admission", settings=settings, storage=self.storage, workflow=self.workflow)
         self.push.add_routes(self.storage, self.workflow)
         self.api = Api(self, "Api", settings=settings, storage=self.storage, workers=self.workers, workflow=self.workflow,
