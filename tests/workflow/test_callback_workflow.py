@@ -170,10 +170,10 @@ def test_a_duplicate_delivery_never_turns_delivered_back_into_pending(jobs, sign
         hold.clear()
         sfn = jobs.client("stepfunctions")
         delivery_arn = jobs.stack.state_machine_arn("DeliveryStateMachine")
-        [first] = [e for e in sfn.list_executions(stateMachineArn=delivery_arn)["executions"]
-                   if json.loads(sfn.describe_execution(executionArn=e["executionArn"])["input"])["jobId"] == job_id]
-        again = sfn.start_execution(stateMachineArn=delivery_arn, name=f"again-{job_id}",
-                                    input=sfn.describe_execution(executionArn=first["executionArn"])["input"])
+        inputs = [sfn.describe_execution(executionArn=e["executionArn"])["input"]
+                  for e in sfn.list_executions(stateMachineArn=delivery_arn)["executions"]]
+        [terminal] = [i for i in inputs if json.loads(i)["jobId"] == job_id and json.loads(i)["event"]["type"] == "terminal"]
+        again = sfn.start_execution(stateMachineArn=delivery_arn, name=f"again-{job_id}", input=terminal)
         deadline = time.monotonic() + 10
         while "DeliverCallback" not in jobs.entered_states(again["executionArn"]):
             assert time.monotonic() < deadline
