@@ -181,10 +181,13 @@ class LocalCloud:
 
     def stop(self) -> None:
         for stop in reversed(self._stoppables):
+            started = time.monotonic()
             try:
                 stop()
             except Exception:  # noqa: BLE001 - keep stopping the rest
                 log.debug("error while stopping", exc_info=True)
+            if (took := time.monotonic() - started) > 2:  # a slow stop names its part: Ctrl-C should be quick
+                log.info("stopping %s took %.1f s", getattr(stop, "__qualname__", stop), took)
         self._stoppables.clear()
 
     def _search_latency_ms(self) -> str:

@@ -57,8 +57,8 @@ class Run:
         return boto3.client(service, endpoint_url=f"http://127.0.0.1:{self.aws_port}", region_name="us-east-1",
                             aws_access_key_id="local", aws_secret_access_key="local")
 
-    def submit(self, path: str, body) -> str:
-        accepted = self.call("POST", path, json=body)
+    def submit(self, path: str, body, **kwargs) -> str:
+        accepted = self.call("POST", path, json=body, **kwargs)
         assert accepted.status_code == 202, accepted.text
         return accepted.json()["statusUrl"]
 
@@ -147,10 +147,10 @@ def test_a_stop_with_ctrl_c_interrupts_running_jobs_and_the_directory_takes_one_
     state = tmp_path / "state"
     first = Run(cdk_out, state, tmp_path / "first.log")
     secret_values = {}
-    # Given a search in flight when the local cloud is stopped with Ctrl-C
+    # Given a search in flight (sent with an Idempotency-Key) when the local cloud is stopped with Ctrl-C
     with local_cloud_process(first.env, first.log, start_timeout=150) as cloud:
         first.started(cloud)
-        search_status = first.submit("/v1/searches", SEARCH)
+        search_status = first.submit("/v1/searches", SEARCH, headers={"Idempotency-Key": "kept-key"})
         secrets = first.aws("secretsmanager")
         for listed in secrets.list_secrets()["SecretList"]:
             secret_values[listed["Name"]] = secrets.get_secret_value(SecretId=listed["ARN"])["SecretString"]
@@ -161,6 +161,10 @@ def test_a_stop_with_ctrl_c_interrupts_running_jobs_and_the_directory_takes_one_
         second.started(cloud)
         # Then the search reads as interrupted after the restart
         _assert_interrupted(second, search_status)
+        # a retry of its POST answers that same job as it is now (the key's record was kept), starting nothing
+        replayed = second.call("POST", "/v1/searches", json=SEARCH, headers={"Idempotency-Key": "kept-key"})
+        assert replayed.status_code == 202 and replayed.headers.get("Idempotent-Replayed") == "true", replayed.text
+        assert replayed.json()["statusUrl"] == search_status and replayed.json()["status"] == "FAILED"
         # the generated secrets keep their values (provisioning made new ones: the saved ones win)
         secrets = second.aws("secretsmanager")
         assert {name: secrets.get_secret_value(SecretId=name)["SecretString"] for name in secret_values} == secret_values
