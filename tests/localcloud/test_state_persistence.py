@@ -16,6 +16,7 @@ import boto3
 import pytest
 import requests
 
+from tests.callback_receiver import CallbackReceiver
 from tests.local_cloud_process import free_port, local_cloud_process
 
 SEARCH = {"location": "JFK", "pickupAt": "2030-01-01T10:00:00Z", "dropoffAt": "2030-01-03T10:00:00Z"}
@@ -147,32 +148,52 @@ def test_a_stop_with_ctrl_c_interrupts_running_jobs_and_the_directory_takes_one_
     state = tmp_path / "state"
     first = Run(cdk_out, state, tmp_path / "first.log")
     secret_values = {}
-    # Given a search in flight (sent with an Idempotency-Key) when the local cloud is stopped with Ctrl-C
     with local_cloud_process(first.env, first.log, start_timeout=150) as cloud:
         first.started(cloud)
-        search_status = first.submit("/v1/searches", SEARCH, headers={"Idempotency-Key": "kept-key"})
         secrets = first.aws("secretsmanager")
         for listed in secrets.list_secrets()["SecretList"]:
             secret_values[listed["Name"]] = secrets.get_secret_value(SecretId=listed["ARN"])["SecretString"]
-    assert secret_values, "the stack has a generated secret (the callback signing key)"
+        [signing] = [value for name, value in secret_values.items() if "CallbackSigningSecret" in name]
+        receiver = CallbackReceiver("whsec_" + signing).__enter__()
+        # Given a search in flight (with an Idempotency-Key and a callbackUrl) when the cloud is stopped with Ctrl-C
+        search_status = first.submit("/v1/searches", {**SEARCH, "callbackUrl": receiver.url},
+                                     headers={"Idempotency-Key": "kept-key"})
 
     second = Run(cdk_out, state, tmp_path / "second.log")
-    with local_cloud_process(second.env, second.log, start_timeout=90) as cloud:
-        second.started(cloud)
-        # Then the search reads as interrupted after the restart
-        _assert_interrupted(second, search_status)
-        # a retry of its POST answers that same job as it is now (the key's record was kept), starting nothing
-        replayed = second.call("POST", "/v1/searches", json=SEARCH, headers={"Idempotency-Key": "kept-key"})
-        assert replayed.status_code == 202 and replayed.headers.get("Idempotent-Replayed") == "true", replayed.text
-        assert replayed.json()["statusUrl"] == search_status and replayed.json()["status"] == "FAILED"
-        # the generated secrets keep their values (provisioning made new ones: the saved ones win)
-        secrets = second.aws("secretsmanager")
-        assert {name: secrets.get_secret_value(SecretId=name)["SecretString"] for name in secret_values} == secret_values
+    try:
+        with local_cloud_process(second.env, second.log, start_timeout=90) as cloud:
+            second.started(cloud)
+            # Then the search reads as interrupted after the restart
+            _assert_interrupted(second, search_status)
+            # the generated secrets keep their values (provisioning made new ones: the saved ones win)
+            secrets = second.aws("secretsmanager")
+            assert {name: secrets.get_secret_value(SecretId=name)["SecretString"] for name in secret_values} \
+                == secret_values
+            # its receiver gets the terminal event, signed with the secret it was given before the restart
+            deadline = time.monotonic() + 60
+            while not receiver.deliveries:
+                assert time.monotonic() < deadline, "no callback for the interrupted job"
+                time.sleep(0.1)
+            [delivery] = receiver.deliveries
+            assert delivery.verification_error is None and delivery.answered == 204
+            assert delivery.event["status"] == "FAILED" and delivery.event["type"] == "terminal"
+            assert delivery.event["error"]["type"] == "urn:stepgate:problem:job-interrupted"
+            assert delivery.event["finishedAt"] == second.call("GET", search_status).json()["finishedAt"]
+            callback = second.call("GET", search_status + "/callback")
+            assert callback.status_code == 200 and callback.json()["status"] == "delivered", callback.text
+            # a retry of its POST answers that same job as it is now (the key's record was kept), starting nothing
+            replayed = second.call("POST", "/v1/searches", json={**SEARCH, "callbackUrl": receiver.url},
+                                   headers={"Idempotency-Key": "kept-key"})
+            assert replayed.status_code == 202 and replayed.headers.get("Idempotent-Replayed") == "true", replayed.text
+            assert replayed.json()["statusUrl"] == search_status and replayed.json()["status"] == "FAILED"
 
-        # And a second local cloud on the same directory refuses to start, naming the holder
-        third = Run(cdk_out, state, tmp_path / "third.log")
-        refused = subprocess.run([sys.executable, "-m", "localcloud", "run"], env=third.env,
-                                               cwd=Path(__file__).resolve().parents[2], capture_output=True,
-                                               text=True, timeout=120)
-        assert refused.returncode == 1, refused.stdout + refused.stderr
-        assert f"LOCALCLOUD_STATE={state.resolve()} is in use by local cloud pid {cloud.process.pid}" in refused.stderr
+            # And a second local cloud on the same directory refuses to start, naming the holder
+            third = Run(cdk_out, state, tmp_path / "third.log")
+            refused = subprocess.run([sys.executable, "-m", "localcloud", "run"], env=third.env,
+                                     cwd=Path(__file__).resolve().parents[2], capture_output=True,
+                                     text=True, timeout=120)
+            assert refused.returncode == 1, refused.stdout + refused.stderr
+            assert f"LOCALCLOUD_STATE={state.resolve()} is in use by local cloud pid {cloud.process.pid}" \
+                in refused.stderr
+    finally:
+        receiver.__exit__(None, None, None)
