@@ -158,6 +158,16 @@ def test_a_stop_with_ctrl_c_interrupts_running_jobs_and_the_directory_takes_one_
         # Given a search in flight (with an Idempotency-Key and a callbackUrl) when the cloud is stopped with Ctrl-C
         search_status = first.submit("/v1/searches", {**SEARCH, "callbackUrl": receiver.url},
                                      headers={"Idempotency-Key": "kept-key"})
+        # and a finished user job whose callback is still being retried (its receiver answers 503 until the restart)
+        flaky = CallbackReceiver("whsec_" + signing, failures=1000).__enter__()
+        user_status = first.submit("/v1/users", {"name": "Late Hook", "email": "late@example.com",
+                                                 "callbackUrl": flaky.url})
+        assert first.finished(user_status).status_code == 303
+        deadline = time.monotonic() + 60
+        while not (flaky.deliveries and first.call("GET", user_status + "/callback").json().get("status") == "pending"):
+            assert time.monotonic() < deadline, "the user job's callback was never attempted"
+            time.sleep(0.1)
+        flaky.failures = len(flaky.deliveries)  # from now on the receiver accepts
 
     second = Run(cdk_out, state, tmp_path / "second.log")
     try:
@@ -181,6 +191,14 @@ def test_a_stop_with_ctrl_c_interrupts_running_jobs_and_the_directory_takes_one_
             assert delivery.event["finishedAt"] == second.call("GET", search_status).json()["finishedAt"]
             callback = second.call("GET", search_status + "/callback")
             assert callback.status_code == 200 and callback.json()["status"] == "delivered", callback.text
+            # the delivery cut short by the stop runs again: the user job's receiver gets its event, once accepted
+            deadline = time.monotonic() + 60
+            while (late := second.call("GET", user_status + "/callback").json()).get("status") != "delivered":
+                assert time.monotonic() < deadline, late
+                time.sleep(0.1)
+            accepted = [d for d in flaky.deliveries if d.answered == 204]
+            assert len(accepted) == 1 and accepted[0].verification_error is None
+            assert accepted[0].event["status"] == "SUCCEEDED" and accepted[0].event["resultUrl"].startswith("/v1/users/")
             # a retry of its POST answers that same job as it is now (the key's record was kept), starting nothing
             replayed = second.call("POST", "/v1/searches", json={**SEARCH, "callbackUrl": receiver.url},
                                    headers={"Idempotency-Key": "kept-key"})
@@ -197,3 +215,4 @@ def test_a_stop_with_ctrl_c_interrupts_running_jobs_and_the_directory_takes_one_
                 in refused.stderr
     finally:
         receiver.__exit__(None, None, None)
+        flaky.__exit__(None, None, None)
