@@ -19,6 +19,9 @@ import requests
 from tests.callback_receiver import CallbackReceiver
 from tests.local_cloud_process import free_port, local_cloud_process
 
+# Local clouds over HTTP (make test-fast leaves them out); one worker, so the module's assembly is synthesized once.
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("persist")]
+
 SEARCH = {"location": "JFK", "pickupAt": "2030-01-01T10:00:00Z", "dropoffAt": "2030-01-03T10:00:00Z"}
 # A minimal PNG: the uploads route takes image/png bytes.
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
