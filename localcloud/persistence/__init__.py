@@ -3,8 +3,9 @@
 Off unless set. A background thread saves tables, buckets, secrets, Standard executions with
 their histories and the input of asynchronous Express runs while they run, every second (and once
 more on stop), each file written atomically, only when what it holds changed; `state.json` records
-when the process was last known alive. A lock keeps a second local cloud out of the directory. At start, after the stack is provisioned, the saved
-state is put back (docs/ARCHITECTURE.md, "Local cloud state"); one module per service.
+when the process was last known alive. A lock keeps a second local cloud out of the directory.
+At start, after the stack is provisioned, the saved state is put back (docs/ARCHITECTURE.md,
+"Local cloud state"); one module per service.
 """
 
 from __future__ import annotations
