@@ -39,7 +39,7 @@ class Run:
 
     def __init__(self, cdk_out: Path, state: Path, log: Path, **extra: str):
         self.api_port, self.aws_port = free_port(), free_port()
-        self.env = {**os.environ, "PORT": str(self.api_port), "AWS_PORT": str(self.aws_port),
+        self.env = {**os.environ, "PORT": str(self.api_port), "AWS_PORT": str(self.aws_port), "WS_PORT": str(free_port()),
                     "STEPGATE_CDK_OUT": str(cdk_out), "SEARCH_LATENCY_MS": "60000", "LOCALCLOUD_STATE": str(state),
                     **extra}
         self.env.pop("STEPGATE_API_KEY", None)  # the made-up key is kept with the state
