@@ -7,13 +7,14 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt clients/python/pyprojec
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
 
-.PHONY: help venv browser synth test test-deployed test-fast parity run deploy diff lint bench lock clean
+.PHONY: help venv browser synth test test-deployed test-fast parity run deploy diff lint bench capacity bench-polling lock clean
 
 # `make help` prints each target's `##` line: a target without one fails tests/unit/test_makefile.py.
 help: ## this list
 	@grep -hE '^[a-z][a-z-]*:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /  make \1\t/' | expand -t 22
 	@echo
 	@echo "make run reads: SEARCH_LATENCY_MS (supplier latency, ms), STEPGATE_STAGE, STEPGATE_API_KEY, PORT, AWS_PORT"
+	@echo "make capacity reads: RATE (jobs/s, 10), MODE (poll), POLLERS (1), JOBS (jobs measured per kind, 5)"
 
 venv: $(STAMP) ## the virtualenv with the pinned requirements
 
@@ -69,6 +70,10 @@ diff: venv node_modules/.installed ## cdk diff with the pinned CDK CLI
 
 bench: venv ## local cloud benchmark (re-synthesizes first if sources changed, and says so)
 	$(PY) bench/local_cloud.py
+
+# Offline: real jobs on an in-process local cloud, priced and limited by bench/capacity/{prices,quotas}.py.
+capacity: venv ## cost per million jobs per kind, and the quota RATE= jobs/s meets first in MODE=poll|cache|websocket|callback
+	$(PY) -m bench.capacity
 
 lock: ## re-resolve requirements.txt from requirements.in (needs the network)
 	rm -rf /tmp/stepgate-lock && $(PYTHON) -m venv /tmp/stepgate-lock

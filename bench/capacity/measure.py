@@ -67,6 +67,9 @@ def measure(assembly, facts: TemplateFacts, jobs_per_kind: int) -> Measurements:
             image = bench.upload_image()
             callback_url = f"http://127.0.0.1:{receiver.server_address[1]}/hooks"
             result = Measurements(jobs_per_kind=jobs_per_kind)
+            for kind in KINDS:  # warm workers first: steady-state figures, not cold starts
+                for url in (None, callback_url):
+                    _run_jobs(bench, recorder, kind, 1, image, url)
             for kind in KINDS:
                 result.kinds[kind] = _measure_kind(bench, recorder, kind, jobs_per_kind, image, callback_url)
             return result

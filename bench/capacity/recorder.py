@@ -240,6 +240,8 @@ class UsageRecorder:
                     seconds = run.ended - run.started
                     usage.express_seconds[run.machine] += seconds
                     usage.express_gb_seconds[run.machine] += billed_express_gb_seconds(seconds * 1000)
+                    if run.sync:
+                        usage.sync_express_seconds += seconds
 
 
 def _log_event_bytes(arn: str, event_type: str, timestamp, details: dict[str, Any], include_data: bool) -> int:

@@ -23,7 +23,7 @@ class MachineFacts:
 class TemplateFacts:
     functions: dict[str, FunctionFacts] = field(default_factory=dict)   # by logical id
     machines: dict[str, MachineFacts] = field(default_factory=dict)     # by logical id
-    access_logs: bool = False
+    access_log_format: str | None = None    # the REST stage's access log line, None when off
     usage_plan_rate_limit: float | None = None
     usage_plan_quota_per_day: int | None = None
     cache_cluster_size: str | None = None   # "0.5" ... when the stage has a cache cluster
@@ -56,7 +56,7 @@ def read_template(template: dict[str, Any]) -> TemplateFacts:
 
 
 def _stage_facts(props: dict[str, Any]) -> dict[str, Any]:
-    facts: dict[str, Any] = {"access_logs": bool(props.get("AccessLogSetting"))}
+    facts: dict[str, Any] = {"access_log_format": (props.get("AccessLogSetting") or {}).get("Format")}
     if props.get("CacheClusterEnabled"):
         facts["cache_cluster_size"] = str(props.get("CacheClusterSize", "0.5"))
         for setting in props.get("MethodSettings", []):

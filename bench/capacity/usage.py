@@ -22,15 +22,30 @@ class Usage:
     write_units: Counter = field(default_factory=Counter)          # table -> write request units
     read_units: Counter = field(default_factory=Counter)           # table -> read request units
     log_bytes: Counter = field(default_factory=Counter)            # "lambda", "states" -> bytes ingested
+    sync_express_seconds: float = 0.0                              # StartSyncExecution runs (admission), summed
     job_seconds: float = 0.0                                       # submit to terminal status, summed
 
     def per_one(self) -> "Usage":
-        scaled = Usage(count=1, job_seconds=self.job_seconds / self.count)
+        scaled = Usage(count=1, job_seconds=self.job_seconds / self.count,
+                       sync_express_seconds=self.sync_express_seconds / self.count)
         for item in fields(self):
             value = getattr(self, item.name)
             if isinstance(value, Counter):
                 setattr(scaled, item.name, Counter({key: amount / self.count for key, amount in value.items()}))
         return scaled
+
+
+def combined(*parts: "Usage", weights: tuple[float, ...] | None = None) -> "Usage":
+    """The sum of per-one usages, each taken `weight` times (a job plus its client's requests)."""
+    total = Usage(count=1)
+    for part, weight in zip(parts, weights or (1.0,) * len(parts)):
+        for item in fields(total):
+            value = getattr(part, item.name)
+            if isinstance(value, Counter):
+                getattr(total, item.name).update({key: amount * weight for key, amount in value.items()})
+        total.sync_express_seconds += part.sync_express_seconds * weight
+        total.job_seconds += part.job_seconds * weight
+    return total
 
 
 def billed_express_gb_seconds(duration_ms: float, memory_mb: int = 64) -> float:
