@@ -75,6 +75,10 @@ bench: venv ## local cloud benchmark (re-synthesizes first if sources changed, a
 capacity: venv ## cost per million jobs per kind, and the quota RATE= jobs/s meets first in MODE=poll|cache|websocket|callback
 	$(PY) -m bench.capacity
 
+# Not a timed test: 1,000 jobs polled at once with AWS's default quotas; prints 5xx (must be 0), 429s, finished.
+bench-polling: venv ## JOBS=1000 concurrently polled jobs per mode (MODES=poll,cache,websocket), local quotas on
+	$(PY) bench/polling_at_scale.py
+
 lock: ## re-resolve requirements.txt from requirements.in (needs the network)
 	rm -rf /tmp/stepgate-lock && $(PYTHON) -m venv /tmp/stepgate-lock
 	/tmp/stepgate-lock/bin/pip install --quiet -r requirements.in

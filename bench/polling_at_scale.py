@@ -1,0 +1,190 @@
+"""1,000 jobs polled at once against a local cloud with AWS's default quotas: does the status path hold?
+
+For each mode (MODES=poll,cache,websocket): start `bench/polling_cloud.py` (the local cloud, with
+LOCALCLOUD_AWS_QUOTAS=default: DescribeExecution refills 15/s), submit JOBS user jobs at once, then follow
+each one as a client following `Retry-After` would (on 202, 200 RUNNING and 429 alike) until it ends.
+Prints per mode: 5xx (must be 0), 429s, jobs finished, DescribeExecution calls (and how many the quota
+refused), wall time. Not a timed test: figures only.
+
+    make bench-polling                 # MODES=poll,cache,websocket JOBS=1000
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.local_cloud import free_port  # noqa: E402
+
+API_KEY = "bench-polling-key"
+UP = "Stepgate local cloud is up"
+TERMINAL = {"SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"}
+CACHE_SECONDS = "2"  # statusCacheSeconds for the cache mode's assembly: the retryAfterSeconds default
+
+
+@dataclass
+class Tally:
+    answers: Counter = field(default_factory=Counter)   # "POST 202", "GET 429", ...
+    finished: Counter = field(default_factory=Counter)  # SUCCEEDED, FAILED, ..., "gave up"
+
+    @property
+    def server_errors(self) -> int:
+        return sum(n for answer, n in self.answers.items() if answer.split()[1].startswith("5"))
+
+    @property
+    def throttled(self) -> int:
+        return sum(n for answer, n in self.answers.items() if answer.endswith(" 429"))
+
+
+def retry_after(response: httpx.Response, default: float = 2.0) -> float:
+    try:
+        return max(0.0, float(response.headers.get("Retry-After", default)))
+    except ValueError:
+        return default
+
+
+async def follow_job(client: httpx.AsyncClient, index: int, tally: Tally, deadline: float) -> None:
+    """Submit one user job and poll it to its end, honouring every Retry-After (202, 200 and 429)."""
+    body = {"name": f"Polling Bench {index}", "email": f"polling.{time.time_ns()}.{index}@example.com"}
+    while True:
+        response = await client.post("/users", json=body)
+        tally.answers[f"POST {response.status_code}"] += 1
+        if response.status_code == 202:
+            break
+        if response.status_code != 429 or time.monotonic() > deadline:
+            tally.finished["not accepted"] += 1
+            return
+        await asyncio.sleep(retry_after(response))
+    status_url, wait = response.json()["statusUrl"], retry_after(response)
+    while time.monotonic() < deadline:
+        await asyncio.sleep(wait)
+        response = await client.get(status_url.split("/", 2)[2], follow_redirects=False)
+        tally.answers[f"GET {response.status_code}"] += 1
+        wait = retry_after(response)
+        if response.status_code == 303:
+            tally.finished["SUCCEEDED"] += 1
+            return
+        if response.status_code == 200 and response.json().get("status") in TERMINAL:
+            tally.finished[response.json()["status"]] += 1
+            return
+    tally.finished["gave up"] += 1
+
+
+async def drive(base_url: str, jobs: int, connections: int, timeout: float) -> Tally:
+    tally = Tally()
+    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
+    async with httpx.AsyncClient(base_url=base_url + "/", headers={"x-api-key": API_KEY}, limits=limits,
+                                 timeout=httpx.Timeout(60, pool=None)) as client:
+        deadline = time.monotonic() + timeout
+        await asyncio.gather(*(follow_job(client, index, tally, deadline) for index in range(jobs)))
+    return tally
+
+
+def assembly_for(mode: str):
+    from localcloud.provisioning.assembly import ensure_assembly
+
+    if mode == "cache":  # its own assembly, synthesized with the stage cache on
+        return ensure_assembly(ROOT / "cdk.out.bench-cache", ROOT, {"statusCacheSeconds": CACHE_SECONDS})
+    return ensure_assembly()
+
+
+def unavailable(mode: str, template: dict) -> str | None:
+    from bench.capacity.template_facts import read_template
+
+    facts = read_template(template)
+    if mode == "cache" and not facts.status_cache_ttl_seconds:
+        return "the template has no stage cache on GET /jobs/{jobId} (statusCacheSeconds is not implemented here)"
+    if mode == "websocket":
+        if not facts.has_websocket_api:
+            return "the template has no WebSocket API"
+        return "WebSocket subscribers are not driven by this bench yet"
+    return None
+
+
+def run_mode(mode: str, jobs: int, connections: int, timeout: float) -> dict:
+    assembly = assembly_for(mode)
+    reason = unavailable(mode, assembly.template)
+    if reason:
+        return {"mode": mode, "skipped": reason}
+    api_port, aws_port = free_port(), free_port()
+    calls_file = ROOT / f".bench-polling-{mode}-calls.json"
+    log_file = ROOT / f".bench-polling-{mode}.log"
+    env = {**os.environ, "PORT": str(api_port), "AWS_PORT": str(aws_port), "STEPGATE_API_KEY": API_KEY,
+           "STEPGATE_CDK_OUT": str(assembly.directory), "LOCALCLOUD_AWS_QUOTAS": "default",
+           "API_CALLS_FILE": str(calls_file), "PYTHONPATH": str(ROOT)}
+    with open(log_file, "w") as log:
+        process = subprocess.Popen([sys.executable, "bench/polling_cloud.py"], cwd=ROOT, env=env,
+                                   stdout=log, stderr=subprocess.STDOUT)
+    try:
+        started = time.monotonic()
+        while UP not in log_file.read_text():
+            if process.poll() is not None or time.monotonic() - started > 120:
+                raise RuntimeError(f"the local cloud did not start; see {log_file}")
+            time.sleep(0.2)
+        stage = next(r["Properties"]["StageName"] for r in assembly.template["Resources"].values()
+                     if r["Type"] == "AWS::ApiGateway::Stage")
+        began = time.monotonic()
+        tally = asyncio.run(drive(f"http://127.0.0.1:{api_port}/{stage}", jobs, connections, timeout))
+        wall = time.monotonic() - began
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+    if not calls_file.exists():
+        raise RuntimeError(f"the local cloud wrote no API call counts; see {log_file}")
+    counts = json.loads(calls_file.read_text())
+    calls_file.unlink()
+    return {"mode": mode, "jobs": jobs, "5xx": tally.server_errors, "429": tally.throttled,
+            "finished": dict(tally.finished), "answers": dict(tally.answers), "wall_seconds": round(wall, 1),
+            "describe_calls": counts["calls"].get("states:DescribeExecution", 0),
+            "describe_throttled": counts["throttled"].get("states:DescribeExecution", 0)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--modes", default=os.environ.get("MODES") or "poll,cache,websocket")
+    parser.add_argument("--jobs", type=int, default=int(os.environ.get("JOBS") or 1000))
+    parser.add_argument("--connections", type=int, default=64, help="HTTP connections shared by all jobs")
+    parser.add_argument("--timeout", type=float, default=900, help="seconds before a job's client gives up")
+    args = parser.parse_args()
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
+          f"{args.jobs} user jobs polled at once over {args.connections} connections, LOCALCLOUD_AWS_QUOTAS=default")
+    failed = False
+    for mode in [m.strip() for m in args.modes.split(",") if m.strip()]:
+        result = run_mode(mode, args.jobs, args.connections, args.timeout)
+        if "skipped" in result:
+            print(f"{mode:<9} not run: {result['skipped']}")
+            continue
+        finished = result["finished"]
+        print(f"{mode:<9} 5xx {result['5xx']}, 429s {result['429']}, finished {finished.get('SUCCEEDED', 0)}"
+              f"/{args.jobs} SUCCEEDED{_others(finished)}, DescribeExecution calls {result['describe_calls']} "
+              f"({result['describe_throttled']} refused by the quota), wall {result['wall_seconds']} s")
+        print(f"          answers: {', '.join(f'{k} x{v}' for k, v in sorted(result['answers'].items()))}")
+        failed |= result["5xx"] > 0
+    return 1 if failed else 0
+
+
+def _others(finished: dict) -> str:
+    others = {k: v for k, v in finished.items() if k != "SUCCEEDED"}
+    return f" ({', '.join(f'{k} {v}' for k, v in others.items())})" if others else ""
+
+
+if __name__ == "__main__":
+    sys.exit(main())
