@@ -40,7 +40,7 @@ def polls_until_done(job_seconds: float, retry_after: Callable[[float], float]) 
             return polls
 
 
-def status_reads(polls: int, pollers: int, job_seconds: float, cache_ttl_seconds: int) -> float:
+def status_reads(polls: float, pollers: int, job_seconds: float, cache_ttl_seconds: int) -> float:
     """DescribeExecution calls for one job: one per poll, or with the cache at most one per TTL window."""
     total = polls * pollers
     if cache_ttl_seconds <= 0:
@@ -48,11 +48,11 @@ def status_reads(polls: int, pollers: int, job_seconds: float, cache_ttl_seconds
     return min(total, math.ceil(job_seconds / cache_ttl_seconds) + 1)
 
 
-def demand(mode: str, job: Usage, status_request: Usage, result_request: Usage, *, retry_after: Callable[[float], float],
+def demand(mode: str, job: Usage, status_request: Usage, result_request: Usage, *, polls: float,
            pollers: int = 1, cache_ttl_seconds: int = 0, with_callback: Usage | None = None,
            with_subscriber: Usage | None = None, websocket_messages: float = 0.0) -> ClientDemand:
+    """`polls`: status GETs one client following Retry-After makes for this job (retry_rule.mean_polls)."""
     if mode in ("poll", "cache"):
-        polls = polls_until_done(job.job_seconds, retry_after)
         reads = status_reads(polls, pollers, job.job_seconds, cache_ttl_seconds if mode == "cache" else 0)
         usage = combined(job, status_request, result_request, weights=(1, reads, 1))
         return ClientDemand(usage, 2 + polls * pollers, polls * pollers, cache_used=mode == "cache")

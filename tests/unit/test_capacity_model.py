@@ -68,11 +68,11 @@ def _job() -> Usage:
 def test_poll_mode_adds_each_poll_and_the_result_get():
     status = Usage(api_calls=Counter({"states:DescribeExecution": 1}))
     result = Usage(read_units=Counter({"Offers": 1}))
-    client = demand("poll", _job(), status, result, retry_after=lambda age: 2)
+    client = demand("poll", _job(), status, result, polls=polls_until_done(5, lambda age: 2))
     assert client.status_polls == 3 and client.rest_requests == 5   # POST + 3 polls + result GET
     assert client.usage.api_calls["states:DescribeExecution"] == 3
     assert client.usage.read_units["Offers"] == 1
-    cached = demand("cache", _job(), status, result, retry_after=lambda age: 2, pollers=4, cache_ttl_seconds=2)
+    cached = demand("cache", _job(), status, result, polls=3, pollers=4, cache_ttl_seconds=2)
     assert cached.rest_requests == 14 and cached.usage.api_calls["states:DescribeExecution"] == 4
 
 
