@@ -13,7 +13,7 @@ export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
 help: ## this list
 	@grep -hE '^[a-z][a-z-]*:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /  make \1\t/' | expand -t 22
 	@echo
-	@echo "make run reads: SEARCH_LATENCY_MS (supplier latency, ms), STEPGATE_STAGE, STEPGATE_API_KEY, PORT, AWS_PORT"
+	@echo "make run reads: SEARCH_LATENCY_MS (supplier latency, ms), STATUS_CACHE_SECONDS (status stage cache TTL, 0 = off), STEPGATE_STAGE, STEPGATE_API_KEY, PORT, AWS_PORT"
 	@echo "make capacity reads: RATE (jobs/s, 10), MODE (poll), POLLERS (1), JOBS (jobs measured per kind, 5)"
 
 venv: $(STAMP) ## the virtualenv with the pinned requirements

@@ -123,6 +123,7 @@ class LocalCloud:
         gateway = build_gateway(
             self.stack.rest_api_body, aws_endpoint_url=self.aws_endpoint, api_keys={self.api_key},
             stage=self.stack.stage_name, region=REGION, account_id=ACCOUNT_ID,
+            stage_properties=self.stack.stage_properties,
         )
         api_server = make_server(self.settings.host, self.settings.api_port, with_console(gateway, self._console()),
                                  threaded=True)
@@ -165,6 +166,11 @@ class LocalCloud:
         return next((spec.environment["SEARCH_LATENCY_MS"] for spec in self.stack.functions.values()
                      if "SEARCH_LATENCY_MS" in spec.environment), "-")
 
+    def _status_cache(self) -> str:
+        ttl = next((s.get("CacheTtlInSeconds") for s in self.stack.stage_properties.get("MethodSettings", [])
+                    if s.get("CachingEnabled")), None)
+        return f"{ttl} s" if self.stack.stage_properties.get("CacheClusterEnabled") and ttl else "off"
+
     def banner(self) -> str:
         jobs_arn = self.stack.state_machine_arn()
         return "\n".join([
@@ -174,8 +180,9 @@ class LocalCloud:
             f"  AWS endpoint {self.aws_endpoint}  ({', '.join(services_called(self.assembly.template))})",
             f"  API key      {self.api_key}",
             f"  Console      {self.console_url}  (a job: {self.console_url}/jobs/<jobId>)",
-            f"  Knobs        stage {self.stack.stage_name}, supplier latency {self._search_latency_ms()} ms"
-            "  (STEPGATE_STAGE, SEARCH_LATENCY_MS, STEPGATE_API_KEY: see make help)",
+            f"  Knobs        stage {self.stack.stage_name}, supplier latency {self._search_latency_ms()} ms, "
+            f"status cache {self._status_cache()}"
+            "  (STEPGATE_STAGE, SEARCH_LATENCY_MS, STATUS_CACHE_SECONDS, STEPGATE_API_KEY: see make help)",
             f"  Jobs state machine {jobs_arn}",
             "",
             "Try it:",

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from aws_cdk import ArnFormat, CfnOutput, Fn, RemovalPolicy, Stack
+from aws_cdk import ArnFormat, CfnOutput, Duration, Fn, RemovalPolicy, Stack
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_logs as logs
@@ -16,6 +16,7 @@ from constructs import Construct
 
 from stacks.admission import Admission
 from stacks.openapi_spec import deployable_spec
+from stacks.polling import retry_after_table_json, status_retry_after_seconds
 from stacks.settings import OPENAPI_FILE, Settings, log_retention
 from stacks.storage import Storage
 from stacks.workers import Workers
@@ -25,6 +26,10 @@ PLACEHOLDER = re.compile(r"\$\{([^}]*)\}")
 # Documentation prose may mention `${Name}` literally; it is never an integration value.
 PROSE_KEYS = {"description", "summary"}
 HTTP_METHODS = {"get", "put", "post", "delete", "patch", "head", "options"}
+# The smallest (and cheapest) API Gateway cache, in GB.
+STATUS_CACHE_CLUSTER_SIZE = "0.5"
+# CDK's method_options key: resource path + "/" + HTTP method.
+STATUS_METHOD_PATH = "/jobs/{jobId}/GET"
 
 
 def substitute_placeholders(node: Any, variables: dict[str, str]) -> Any:
@@ -109,6 +114,9 @@ class Api(Construct):
             "UsersTableName": storage.users_table.table_name,
             "UploadsBucketName": storage.uploads_bucket.bucket_name,
             "RetryAfterSeconds": str(settings.retry_after_seconds),
+            # The Retry-After rule, computed here: templates cannot do arithmetic (stacks/polling.py).
+            "RetryAfterByKind": retry_after_table_json(settings),
+            "StatusRetryAfterSeconds": str(status_retry_after_seconds(settings)),
         }
         body = substitute_placeholders(deployable_spec(self.spec), variables)
 
@@ -135,6 +143,7 @@ class Api(Construct):
                 # Request/response bodies carry user emails: keep them out of execution logs.
                 data_trace_enabled=False,
                 metrics_enabled=True,
+                **self._status_cache_options(settings),
             ),
         )
         self.stage = self.rest_api.deployment_stage
@@ -164,6 +173,32 @@ class Api(Construct):
         endpoint = self.rest_api.node.find_child("Endpoint")
         assert isinstance(endpoint, CfnOutput)
         endpoint.override_logical_id("ApiUrl")
+
+    @staticmethod
+    def _status_cache_options(settings: Settings) -> dict[str, Any]:
+        """The stage cache, for GET /jobs/{jobId} only (keyed on jobId by the spec's cacheKeyParameters).
+
+        Off (no cache cluster, which is billed by the hour) when statusCacheSeconds is 0.
+        """
+        if not settings.status_cache_seconds:
+            return {}
+        return {
+            "cache_cluster_enabled": True,
+            "cache_cluster_size": STATUS_CACHE_CLUSTER_SIZE,
+            # Stage-wide (*/*): no other method reads the cache.
+            "caching_enabled": False,
+            "method_options": {
+                STATUS_METHOD_PATH: apigw.MethodDeploymentOptions(
+                    caching_enabled=True,
+                    cache_ttl=Duration.seconds(settings.status_cache_seconds),
+                    cache_data_encrypted=True,
+                    # A method's own settings replace the stage's: keep its logging and metrics.
+                    logging_level=apigw.MethodLoggingLevel.ERROR,
+                    data_trace_enabled=False,
+                    metrics_enabled=True,
+                )
+            },
+        }
 
     def has_request_validation(self) -> bool:
         """True when every operation is covered by an x-amazon-apigateway-request-validator."""

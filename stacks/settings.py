@@ -32,6 +32,8 @@ class Settings:
     log_retention_days: int
     log_level: str
     manage_api_gateway_account: bool
+    # Stage cache TTL of GET /jobs/{jobId}; 0 = no cache cluster (it is billed by the hour).
+    status_cache_seconds: int = 0
 
     @property
     def result_ttl_seconds(self) -> int:
@@ -69,6 +71,7 @@ class Settings:
             log_retention_days=int(get("logRetentionDays", 30)),
             log_level=str(get("logLevel", "INFO")),
             manage_api_gateway_account=str(get("manageApiGatewayAccount", True)).lower() == "true",
+            status_cache_seconds=int(get("statusCacheSeconds", 0)),
         )
         settings.validate()
         return settings
@@ -96,6 +99,9 @@ class Settings:
         if not 1 <= self.max_image_bytes <= 15 * 1024 * 1024:
             # Rekognition DetectLabels accepts S3 objects up to 15 MB.
             problems.append("maxImageBytes: must be between 1 and 15728640")
+        if not 0 <= self.status_cache_seconds <= 3600:
+            # API Gateway's cache TTL is at most 3600 s; 0 turns the cache off.
+            problems.append("statusCacheSeconds: must be between 0 (no cache) and 3600")
         if problems:
             raise ValueError("invalid CDK context: " + "; ".join(problems))
 

@@ -8,6 +8,7 @@ Modules follow API Gateway's request phases, in the order a request meets them:
 | route to a method (stage, resource, verb) | `resource_router.py`, `operations.py` |
 | method request: API key | `api_key_validation.py` |
 | method request: request validator (parameters, body model) | `method_request.py`, `validation_messages.py` |
+| stage cache (cached methods answer from it until their TTL) | `stage_cache.py` |
 | integration request: parameter mapping, request template | `integration_request.py`, `parameters_mapping.py`, `template_mapping.py`, `variables.py` |
 | integration: AWS service action or S3 path, Lambda proxy, mock | `integrations/aws.py`, `integrations/aws_proxy.py`, `integrations/mock.py` |
 | integration response: selection pattern, response template, response parameters | `integration_response.py` |

@@ -17,21 +17,26 @@ from localcloud.apigateway.method_response import send
 from localcloud.apigateway.operations import Operation, compile_operations
 from localcloud.apigateway.parse import request_from_environ
 from localcloud.apigateway.resource_router import route
+from localcloud.apigateway.stage_cache import StageCache
 from localcloud.apigateway.variables import context_variables
 
 LOG = logging.getLogger("localcloud.gateway")
 
 
 def build_gateway(api_body: dict, aws_endpoint_url: str, api_keys: set[str], stage: str, region: str,
-                  account_id: str) -> "Gateway":
-    """A WSGI app serving `api_body` (placeholders already resolved) at /<stage>/..."""
-    return Gateway(Deployment(api_body, aws_endpoint_url.rstrip("/"), frozenset(api_keys), stage, region, account_id))
+                  account_id: str, stage_properties: dict | None = None) -> "Gateway":
+    """A WSGI app serving `api_body` (placeholders already resolved) at /<stage>/...
+
+    `stage_properties` are the AWS::ApiGateway::Stage's (its cache cluster and method settings)."""
+    deployment = Deployment(api_body, aws_endpoint_url.rstrip("/"), frozenset(api_keys), stage, region, account_id)
+    return Gateway(deployment, StageCache(stage_properties))
 
 
 class Gateway:
-    def __init__(self, deployment: Deployment):
+    def __init__(self, deployment: Deployment, stage_cache: StageCache | None = None):
         self.deployment = deployment
         self.operations = compile_operations(deployment.api_body)
+        self.stage_cache = stage_cache or StageCache(None)
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         started = time.perf_counter()
@@ -56,11 +61,16 @@ class Gateway:
         operation = invocation.operation
         check_api_key(self.deployment, operation.requires_api_key, invocation.request)
         validate_method_request(invocation)
+        # A cached method answers from the stage cache; only a miss reaches the integration.
+        return self.stage_cache.serve(invocation, lambda: self._integrate(invocation))
+
+    @staticmethod
+    def _integrate(invocation: Invocation) -> GatewayResponse:
         context = context_variables(invocation)
-        if operation.is_proxy:
-            return operation.backend.invoke(invocation, context)
+        if invocation.operation.is_proxy:
+            return invocation.operation.backend.invoke(invocation, context)
         integration_request = build_integration_request(invocation, context)
-        backend = operation.backend.invoke(invocation, integration_request)
+        backend = invocation.operation.backend.invoke(invocation, integration_request)
         return integration_response(invocation, backend, context, integration_request.rendered)
 
     def gateway_response_for(self, response_type: str, message: str | None = None,

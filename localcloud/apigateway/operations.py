@@ -12,6 +12,7 @@ from localcloud.apigateway.integrations import integration_for
 from localcloud.apigateway.method_request import RequestValidator
 from localcloud.apigateway.parameters_mapping import check_parameter_sources
 from localcloud.apigateway.resource_router import GatewayBuildError, methods_in, path_pattern
+from localcloud.apigateway.stage_cache import check_cache_key_parameters
 
 
 @dataclass
@@ -41,6 +42,7 @@ def compile_operation(path: str, method: str, spec: dict, api_body: dict) -> Ope
         raise GatewayBuildError(f"{where}: no x-amazon-apigateway-integration")
     check_parameter_sources(where, integration)
     check_selection_patterns(where, integration)
+    check_cache_key_parameters(where, integration)
     return Operation(
         method=method.upper(),
         resource_path=path,

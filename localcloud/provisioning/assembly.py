@@ -29,7 +29,8 @@ SOURCES = ("app.py", "cdk.json", "stacks", "statemachine", "api", "functions", "
 IGNORED_PARTS = {"__pycache__", ".pytest_cache"}
 # `make run`'s knobs: environment variables that override cdk.json's context for the local synth,
 # as `cdk deploy -c key=value` would; the template stays what a deploy with them would get.
-CONTEXT_FROM_ENVIRONMENT = {"STEPGATE_STAGE": "stageName", "SEARCH_LATENCY_MS": "searchLatencyMs"}
+CONTEXT_FROM_ENVIRONMENT = {"STEPGATE_STAGE": "stageName", "SEARCH_LATENCY_MS": "searchLatencyMs",
+                            "STATUS_CACHE_SECONDS": "statusCacheSeconds"}
 
 
 class AssemblyError(RuntimeError):

@@ -117,6 +117,7 @@ def _create_rest_api(p: Provisioner, logical: str, props: dict) -> None:
 
 def _create_stage(p: Provisioner, logical: str, props: dict) -> None:
     p.stack.stage_name = props["StageName"]
+    p.stack.stage_properties = props  # the stage cache's settings: the local gateway honours them
 
 
 def _create_secret(p: Provisioner, logical: str, props: dict) -> None:

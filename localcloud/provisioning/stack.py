@@ -21,6 +21,7 @@ class ProvisionedStack:
     secrets: dict[str, str] = field(default_factory=dict)
     rest_api_body: dict[str, Any] | None = None
     stage_name: str | None = None
+    stage_properties: dict[str, Any] = field(default_factory=dict)
     ignored: dict[str, str] = field(default_factory=dict)
 
     def state_machine_arn(self, logical_prefix: str = "JobsStateMachine") -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -10,11 +11,28 @@ from typing import Any
 import yaml
 
 from stacks.openapi_spec import deployable_spec
+from stacks.polling import retry_after_table_json, status_retry_after_seconds
+from stacks.settings import Settings
 
 OPENAPI_FILE = Path(__file__).resolve().parents[2] / "api" / "openapi.yaml"
+CDK_JSON = Path(__file__).resolve().parents[2] / "cdk.json"
 REGION = "us-east-1"
 ACCOUNT_ID = "123456789012"
 STATE_MACHINE_NAME = "Jobs"
+
+
+
+class _Context:
+    def __init__(self, context: dict) -> None:
+        self._context = context
+
+    def try_get_context(self, key: str):
+        return self._context.get(key)
+
+
+# cdk.json's knobs, with a slow supplier so that a search's Retry-After differs from the other kinds'.
+SETTINGS = Settings.from_context(_Context({**json.loads(CDK_JSON.read_text())["context"],
+                                           "retryAfterSeconds": 5, "searchLatencyMs": 6500}))
 
 PLACEHOLDER_VALUES = {
     "AWS::Partition": "aws",
@@ -29,6 +47,8 @@ PLACEHOLDER_VALUES = {
     "UsersTableName": "users",
     "UploadsBucketName": "stepgate-uploads",
     "RetryAfterSeconds": "5",
+    "RetryAfterByKind": retry_after_table_json(SETTINGS),
+    "StatusRetryAfterSeconds": str(status_retry_after_seconds(SETTINGS)),
 }
 
 _PLACEHOLDER = re.compile(r"\$\{([^}!]*)\}")

@@ -77,7 +77,8 @@ def test_a_new_job_is_accepted_at_its_status_url():
     result = render_response("/searches", "post", "default", _sync("SUCCEEDED", output=output))
     assert result.status_override is None  # the integration response's 202
     assert json.loads(result.output) == {"jobId": "job-1", "status": "RUNNING", "statusUrl": "/v1/jobs/job-1"}
-    assert result.header_overrides == {"Location": "/v1/jobs/job-1", "Retry-After": "5"}
+    # A search's first poll waits for its supplier (searchLatencyMs 6500 in tests/api/api_spec.py): stacks/polling.py
+    assert result.header_overrides == {"Location": "/v1/jobs/job-1", "Retry-After": "7"}
 
 
 def test_a_replay_answers_the_earlier_job_and_says_so():

@@ -32,7 +32,7 @@ def test_accepting_a_search_starts_an_execution_with_the_exact_input(call, local
     assert response.status_code == 202
     job_id = response.get_json()["jobId"]
     assert response.headers["Location"] == f"/v1/jobs/{job_id}"
-    assert response.headers["Retry-After"] == "5"
+    assert response.headers["Retry-After"] == "7"  # a fresh search's wait (tests/api/api_spec.py's settings)
     execution = local_aws.client("stepfunctions").describe_execution(
         executionArn=f"arn:aws:states:{REGION}:{ACCOUNT_ID}:execution:Jobs:{job_id}")
     execution_input = json.loads(execution["input"])

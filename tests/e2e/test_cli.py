@@ -99,11 +99,21 @@ def test_user_then_status_result_and_watch_by_job_id(cloud):
     assert table.returncode == 0 and email in table.stdout and "userId" in table.stdout
 
 
-def test_cancel_then_watch_and_result_exit_with_the_cancelled_code(cloud):
-    job_id = _json(stepgate(cloud, "--json", "search", "--location", "ORD", "--pickup", _in_days(1),
-                            "--dropoff", _in_days(2)))["jobId"]
-    running = stepgate(cloud, "result", job_id)
+def _running_search(cloud) -> str:
+    """A search submitted in-process: each CLI start costs a second on a busy machine, and the job runs ~2 s."""
+    accepted = cloud.submit("/searches", {"location": "ORD", "pickupAt": _in_days(1).replace("Z", ":00Z"),
+                                          "dropoffAt": _in_days(2).replace("Z", ":00Z")})
+    assert accepted.status_code == 202, accepted.text
+    return accepted.json()["jobId"]
+
+
+def test_result_of_a_running_job_exits_with_the_still_running_code(cloud):
+    running = stepgate(cloud, "result", _running_search(cloud))
     assert running.returncode == 9 and "is still RUNNING" in running.stderr, running.stderr
+
+
+def test_cancel_then_watch_and_result_exit_with_the_cancelled_code(cloud):
+    job_id = _running_search(cloud)
     assert _json(stepgate(cloud, "--json", "cancel", job_id))["status"] == "ABORTED"
     for command in ("watch", "result"):
         run = stepgate(cloud, command, job_id)

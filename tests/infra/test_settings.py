@@ -35,7 +35,8 @@ def test_command_line_strings_are_accepted():
 @pytest.mark.parametrize(
     ("knob", "value"),
     [("stageName", "v1/beta"), ("resultTtlMinutes", 0), ("throttleBurstLimit", 0), ("quotaPerDay", -1),
-     ("uploadsExpireDays", 0), ("maxImageBytes", 16 * 1024 * 1024), ("searchLatencyMs", -1)],
+     ("uploadsExpireDays", 0), ("maxImageBytes", 16 * 1024 * 1024), ("searchLatencyMs", -1),
+     ("statusCacheSeconds", -1), ("statusCacheSeconds", 3601)],
 )
 def test_invalid_knob_fails_with_its_name(context, knob, value):
     with pytest.raises(ValueError, match=knob):

@@ -12,7 +12,8 @@ from tests.infra.template_view import PLACEHOLDER, as_list, operations, sub_text
 # docs/ARCHITECTURE.md, "API placeholders".
 API_PLACEHOLDERS = {
     "ApiRoleArn", "AdmissionStateMachineArn", "JobsStateMachineName", "OffersReaderFunctionArn", "CancelJobFunctionArn",
-    "LabelsTableName", "UsersTableName", "UploadsBucketName", "RetryAfterSeconds",
+    "LabelsTableName", "UsersTableName", "UploadsBucketName", "RetryAfterSeconds", "RetryAfterByKind",
+    "StatusRetryAfterSeconds",
 }
 PROSE_KEYS = {"description", "summary"}
 PSEUDO = re.compile(r"AWS::(Region|Partition|AccountId|URLSuffix|StackName)$")

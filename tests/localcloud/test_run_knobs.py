@@ -33,9 +33,10 @@ def test_the_banner_names_every_service_the_stack_calls(assembly):
 
 
 def test_the_knobs_become_cdk_context_and_another_assembly():
-    context = context_from_environment({"STEPGATE_STAGE": "dev", "SEARCH_LATENCY_MS": "0", "PATH": "/bin"})
+    context = context_from_environment({"STEPGATE_STAGE": "dev", "SEARCH_LATENCY_MS": "0", "STATUS_CACHE_SECONDS": "5",
+                                        "PATH": "/bin"})
 
-    assert context == {"stageName": "dev", "searchLatencyMs": "0"}
+    assert context == {"stageName": "dev", "searchLatencyMs": "0", "statusCacheSeconds": "5"}
     assert context_from_environment({"STEPGATE_STAGE": ""}) == {}
     assert source_hash(ROOT, context) != source_hash(ROOT) == source_hash(ROOT, {})
 
@@ -64,7 +65,7 @@ def test_make_run_takes_the_stage_the_supplier_latency_and_the_api_key_from_its_
         assert status_url.startswith("/dev/jobs/") and status.status_code == 303
         assert status.headers["Location"].startswith("/dev/searches/")
         assert f"API          {base}" in banner and "API key      knob-key" in banner
-        assert "stage dev, supplier latency 0 ms" in banner
+        assert "stage dev, supplier latency 0 ms, status cache off" in banner
         assert "Rekognition" in banner and "Secrets Manager" in banner
         functions = boto3.client("lambda", endpoint_url=f"http://127.0.0.1:{aws_port}", region_name="us-east-1",
                                  aws_access_key_id="local", aws_secret_access_key="local")

@@ -31,5 +31,5 @@ def test_every_target_has_a_recipe():
 def test_make_run_is_told_of_its_knobs():
     shown = subprocess.run(["make", "--no-print-directory", "help"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
 
-    for knob in ("SEARCH_LATENCY_MS", "STEPGATE_STAGE", "STEPGATE_API_KEY"):
+    for knob in ("SEARCH_LATENCY_MS", "STATUS_CACHE_SECONDS", "STEPGATE_STAGE", "STEPGATE_API_KEY"):
         assert knob in shown

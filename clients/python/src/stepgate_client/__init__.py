@@ -8,12 +8,13 @@ from stepgate_client.errors import (AuthenticationError, Conflict, IdempotencyCo
                                     ResultExpired, ServerError, StepgateConnectionError, StepgateError, Throttled,
                                     UnexpectedResponse, WaitTimeout)
 from stepgate_client.models import Cancelled, ImageRef, JobStatus, Label, Labels, Offer, Offers, User
+from stepgate_client.push import PushPolicy
 from stepgate_client.retries import RetryPolicy
 
 __all__ = [
     "AsyncJob", "AsyncStepgate", "AuthenticationError", "Cancelled", "Conflict", "IdempotencyConflict", "ImageRef",
     "InvalidRequest", "Job", "JobCancelled", "JobFailed", "JobStatus", "JobStillRunning", "JobTimedOut", "Label",
-    "Labels", "NotFound", "Offer", "OfferFilters", "Offers", "Problem", "ProblemError", "ResultExpired", "RetryPolicy",
-    "ServerError", "Stepgate", "StepgateConnectionError", "StepgateError", "Throttled", "UnexpectedResponse", "User",
+    "Labels", "NotFound", "Offer", "OfferFilters", "Offers", "Problem", "ProblemError", "PushPolicy", "ResultExpired",
+    "RetryPolicy", "ServerError", "Stepgate", "StepgateConnectionError", "StepgateError", "Throttled", "UnexpectedResponse", "User",
     "WaitTimeout",
 ]

@@ -16,34 +16,47 @@ from stepgate_client.bodies import OfferFilters, compact, image_file, image_refe
 from stepgate_client.client import USER_AGENT, with_client_headers
 from stepgate_client.models import Cancelled, ImageRef, JobStatus, Result
 from stepgate_client.plans import Endpoint, Plan, Send, Sleep, Submitted
+from stepgate_client.push import PushLost, PushPolicy, push_policy_for
 from stepgate_client.retries import RetryPolicy
+from stepgate_client.sockets import AsyncSocket
 
 
 async def run(plan: Plan, http: httpx.AsyncClient) -> Any:
     reply: Any = None
     failure: BaseException | None = None
-    while True:
-        try:
-            effect = plan.throw(failure) if failure is not None else plan.send(reply)
-        except StopIteration as finished:
-            return finished.value
-        reply, failure = None, None
-        if isinstance(effect, Sleep):
-            await asyncio.sleep(effect.seconds)
-        elif isinstance(effect, Send):
+    socket = AsyncSocket(http.headers)
+    try:
+        while True:
             try:
-                reply = await http.send(with_client_headers(effect.request, http))
-            except httpx.TransportError as error:
-                failure = error
+                effect = plan.throw(failure) if failure is not None else plan.send(reply)
+            except StopIteration as finished:
+                return finished.value
+            reply, failure = None, None
+            if isinstance(effect, Sleep):
+                await asyncio.sleep(effect.seconds)
+            elif isinstance(effect, Send):
+                try:
+                    reply = await http.send(with_client_headers(effect.request, http))
+                except httpx.TransportError as error:
+                    failure = error
+            else:
+                try:
+                    reply = await socket.carry_out(effect)
+                except PushLost as lost:
+                    failure = lost
+    finally:
+        await socket.close()
 
 
 class AsyncStepgate:
     """`Stepgate` for asyncio: every method is a coroutine; `async with AsyncStepgate(...) as client`."""
 
     def __init__(self, base_url: str, api_key: str, *, timeout: float = 30.0, retry: RetryPolicy | None = None,
-                 transport: httpx.AsyncBaseTransport | None = None):
+                 transport: httpx.AsyncBaseTransport | None = None, push: bool | None = None,
+                 push_policy: PushPolicy | None = None):
         self.endpoint = Endpoint(base_url.rstrip("/"))
         self.retry = retry or RetryPolicy()
+        self.push = push_policy_for(push, push_policy)
         self._http = httpx.AsyncClient(timeout=timeout, transport=transport, follow_redirects=False,
                                        headers={"x-api-key": api_key, "user-agent": USER_AGENT})
 
@@ -112,7 +125,7 @@ class AsyncJob:
         first_delay = self.submitted.retry_after if self.submitted.status == "RUNNING" else None
         return await self._client.run(plans.wait(self._client.endpoint, self.id, self._client.retry,
                                                  (filters or OfferFilters()).params(), timeout, on_progress,
-                                                 first_delay))
+                                                 first_delay, self.submitted.events_url, self._client.push))
 
     async def result(self, filters: OfferFilters | None = None) -> Result:
         current = await self.status()

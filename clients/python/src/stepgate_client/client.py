@@ -15,28 +15,38 @@ from stepgate_client import plans
 from stepgate_client.bodies import OfferFilters, compact, image_file, image_reference, iso_instant
 from stepgate_client.models import Cancelled, ImageRef, JobStatus, Result
 from stepgate_client.plans import Endpoint, Plan, Send, Sleep, Submitted
+from stepgate_client.push import PushLost, PushPolicy, push_policy_for
 from stepgate_client.retries import RetryPolicy
+from stepgate_client.sockets import Socket
 
 USER_AGENT = "stepgate-client/0.1"
-
-
 def run(plan: Plan, http: httpx.Client, sleep: Callable[[float], None] = time.sleep) -> Any:
-    """Carries out a plan's effects; a transport error goes back into the plan, which decides to retry."""
+    """Carries out a plan's effects; a transport error (or a lost socket) goes back into the plan, which decides."""
     reply: Any = None
     failure: BaseException | None = None
-    while True:
-        try:
-            effect = plan.throw(failure) if failure is not None else plan.send(reply)
-        except StopIteration as finished:
-            return finished.value
-        reply, failure = None, None
-        if isinstance(effect, Sleep):
-            sleep(effect.seconds)
-        elif isinstance(effect, Send):
+    socket = Socket(http.headers)
+    try:
+        while True:
             try:
-                reply = http.send(with_client_headers(effect.request, http))
-            except httpx.TransportError as error:
-                failure = error
+                effect = plan.throw(failure) if failure is not None else plan.send(reply)
+            except StopIteration as finished:
+                return finished.value
+            reply, failure = None, None
+            if isinstance(effect, Sleep):
+                sleep(effect.seconds)
+            elif isinstance(effect, Send):
+                try:
+                    reply = http.send(with_client_headers(effect.request, http))
+                except httpx.TransportError as error:
+                    failure = error
+            else:
+                try:
+                    reply = socket.carry_out(effect)
+                except PushLost as lost:
+                    failure = lost
+    finally:
+        # Also when the plan raised (a failed job, Ctrl-C in on_progress): no socket outlives its wait.
+        socket.close()
 
 
 def with_client_headers(request: httpx.Request, http: httpx.Client | httpx.AsyncClient) -> httpx.Request:
@@ -47,12 +57,18 @@ def with_client_headers(request: httpx.Request, http: httpx.Client | httpx.Async
 
 
 class Stepgate:
-    """A Stepgate API stage. `base_url` includes the stage (`http://127.0.0.1:3000/v1`)."""
+    """A Stepgate API stage. `base_url` includes the stage (`http://127.0.0.1:3000/v1`).
+
+    `push` (default: on unless STEPGATE_PUSH=0) lets `wait()` take the job's events from the WebSocket stage the
+    API offers (`eventsUrl`); polling stays the fallback. `push_policy` sets how long push is trusted.
+    """
 
     def __init__(self, base_url: str, api_key: str, *, timeout: float = 30.0, retry: RetryPolicy | None = None,
-                 transport: httpx.BaseTransport | None = None):
+                 transport: httpx.BaseTransport | None = None, push: bool | None = None,
+                 push_policy: PushPolicy | None = None):
         self.endpoint = Endpoint(base_url.rstrip("/"))
         self.retry = retry or RetryPolicy()
+        self.push = push_policy_for(push, push_policy)
         self._http = httpx.Client(timeout=timeout, transport=transport, follow_redirects=False,
                                   headers={"x-api-key": api_key, "user-agent": USER_AGENT})
 
@@ -103,7 +119,7 @@ class Stepgate:
 
 
 class Job:
-    """A submitted job. `wait()` polls its status and returns the typed result (Offers, Labels or User)."""
+    """A submitted job. `wait()` follows its events or polls, and returns the typed result (Offers, Labels or User)."""
 
     def __init__(self, client: Stepgate, submitted: Submitted):
         self._client = client
@@ -123,10 +139,11 @@ class Job:
 
     def wait(self, timeout: float | None = None, on_progress: Callable[[JobStatus], Any] | None = None,
              filters: OfferFilters | None = None) -> Result:
-        """Polls until the job ends, then GETs the 303's Location; raises JobFailed/JobCancelled/WaitTimeout."""
+        """Waits for the job's end (push's events, else polling), then GETs the 303's Location; raises
+        JobFailed/JobCancelled/WaitTimeout."""
         return self._client.run(plans.wait(self._client.endpoint, self.id, self._client.retry,
                                            (filters or OfferFilters()).params(), timeout, on_progress,
-                                           self._first_delay()))
+                                           self._first_delay(), self.submitted.events_url, self._client.push))
 
     def _first_delay(self) -> float | None:
         # The 202's Retry-After says when the first poll is worth making; a replayed finished job needs none.

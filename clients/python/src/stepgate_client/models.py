@@ -31,7 +31,10 @@ class ImageRef:
 
 @dataclass(frozen=True)
 class JobStatus:
-    """GET /jobs/{jobId}: 200 while running or after a failure, 303 (with `result_url`) on success."""
+    """GET /jobs/{jobId}: 200 while running or after a failure, 303 (with `result_url`) on success.
+
+    Push's progress and terminal events carry the same fields (and `step`), so they parse into it too.
+    """
 
     job_id: str
     kind: str
@@ -42,6 +45,10 @@ class JobStatus:
     result_expires_at: str | None = None
     error: Problem | None = None
     callback: dict[str, Any] | None = None
+    # The WebSocket stage that pushes this job's events, when the server offers push.
+    events_url: str | None = None
+    # The step a progress event reported (validated, working, saved); polling does not report steps.
+    step: str | None = None
     # Seconds the server asked to wait before the next poll (Retry-After), if it said.
     retry_after: float | None = None
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
@@ -52,8 +59,8 @@ class JobStatus:
 
     @property
     def current_step(self) -> str | None:
-        """The workflow state the job is in, when the API reports it (today's status document does not)."""
-        return self.raw.get("currentStep")
+        """The step the job is in, known from push's progress events (the status document has none)."""
+        return self.step
 
     @classmethod
     def from_json(cls, body: dict[str, Any], retry_after: float | None = None) -> "JobStatus":
@@ -62,7 +69,8 @@ class JobStatus:
                    submitted_at=body.get("submittedAt"), finished_at=body.get("finishedAt"),
                    result_url=body.get("resultUrl"), result_expires_at=body.get("resultExpiresAt"),
                    error=Problem.from_json(error) if isinstance(error, dict) else None,
-                   callback=body.get("callback"), retry_after=retry_after, raw=body)
+                   callback=body.get("callback"), events_url=body.get("eventsUrl"), step=body.get("step"),
+                   retry_after=retry_after, raw=body)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
-"""The SDK's logic, free of I/O: each operation is a generator that yields `Send`/`Sleep` effects.
+"""The SDK's logic, free of I/O: each operation is a generator that yields `Send`/`Sleep` effects (and push's
+socket effects, push.py).
 
 The sync client (`client.py`) and the async one (`async_client.py`) only carry the effects out, so retries,
-polling, Retry-After and problem typing are written once. A transport error is thrown into the generator.
+polling, push, Retry-After and problem typing are written once. A transport error is thrown into the generator.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import httpx
 from stepgate_client.errors import (JobStillRunning, Problem, StepgateConnectionError, UnexpectedResponse,
                                     WaitTimeout, error_for, job_error_for)
 from stepgate_client.models import RESULT_TYPES, Cancelled, ImageRef, JobStatus
+from stepgate_client.push import PushPolicy, SocketEffect, follow
 from stepgate_client.retries import KEY_IN_USE, RETRIED_STATUSES, RetryPolicy, parse_retry_after
 
 
@@ -29,7 +31,7 @@ class Sleep:
     seconds: float
 
 
-Effect = Send | Sleep
+Effect = Send | Sleep | SocketEffect
 Plan = Generator[Effect, Any, Any]
 
 
@@ -56,6 +58,8 @@ class Submitted:
     replayed: bool
     idempotency_key: str
     retry_after: float | None
+    # The WebSocket stage (202's eventsUrl), when the server offers push.
+    events_url: str | None = None
 
 
 def send(request: httpx.Request, policy: RetryPolicy, deadline: float | None = None) -> Plan:
@@ -138,7 +142,8 @@ def submit(endpoint: Endpoint, path: str, body: dict, idempotency_key: str, poli
     return Submitted(job_id=accepted["jobId"], status=accepted["status"], status_url=accepted["statusUrl"],
                      replayed=response.headers.get("idempotent-replayed") == "true",
                      idempotency_key=idempotency_key,
-                     retry_after=parse_retry_after(response.headers.get("retry-after")))
+                     retry_after=parse_retry_after(response.headers.get("retry-after")),
+                     events_url=accepted.get("eventsUrl"))
 
 
 def upload(endpoint: Endpoint, name: str, content: bytes, content_type: str, policy: RetryPolicy) -> Plan:
@@ -177,12 +182,19 @@ def result(endpoint: Endpoint, job: JobStatus, params: Mapping[str, Any], policy
 
 def wait(endpoint: Endpoint, job_id: str, policy: RetryPolicy, params: Mapping[str, Any],
          timeout: float | None, on_progress: Callable[[JobStatus], Any] | None,
-         first_delay: float | None = None) -> Plan:
-    """Polls (honouring Retry-After) until the job ends, then follows the 303 to the result.
+         first_delay: float | None = None, events_url: str | None = None, push: PushPolicy | None = None) -> Plan:
+    """Waits for the job's end, then follows the 303 to the result.
 
-    Push (WebSocket) is meant to plug in here as another source of status updates; polling stays the fallback.
+    With `push` and an events URL (the 202's, or the first status document's), the job's events come over the
+    WebSocket; whenever push fails (push.follow returns None), polling takes over, honouring Retry-After.
     """
     deadline = None if timeout is None else time.monotonic() + timeout
+    tried_push = push is None
+    if not tried_push and events_url:
+        tried_push = True
+        ended = yield from follow(events_url, job_id, push, deadline, on_progress)
+        if ended is not None:
+            return (yield from _result_of_event(endpoint, ended, params, policy, deadline))
     if first_delay:
         yield Sleep(_bounded(first_delay, deadline))
     while True:
@@ -191,9 +203,24 @@ def wait(endpoint: Endpoint, job_id: str, policy: RetryPolicy, params: Mapping[s
             on_progress(current)
         if current.done:
             return (yield from result(endpoint, current, params, policy))
+        if not tried_push and current.events_url:
+            # A job named by its id learns its events URL from the status document.
+            tried_push = True
+            ended = yield from follow(current.events_url, job_id, push, deadline, on_progress)
+            if ended is not None:
+                return (yield from _result_of_event(endpoint, ended, params, policy, deadline))
+            continue
         if deadline is not None and time.monotonic() >= deadline:
             raise WaitTimeout(f"job {job_id} is still {current.status} after {timeout:g} s")
         yield Sleep(_bounded(current.retry_after or policy.poll_interval, deadline))
+
+
+def _result_of_event(endpoint: Endpoint, ended: JobStatus, params: Mapping[str, Any], policy: RetryPolicy,
+                     deadline: float | None) -> Plan:
+    """The terminal event carries the status document's fields; a success without resultUrl is read once more."""
+    if ended.status == "SUCCEEDED" and not ended.result_url:
+        ended = yield from status(endpoint, ended.job_id, policy, deadline)
+    return (yield from result(endpoint, ended, params, policy))
 
 
 def _bounded(delay: float, deadline: float | None) -> float:

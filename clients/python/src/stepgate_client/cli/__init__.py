@@ -29,9 +29,11 @@ class Context:
     as_json: bool
     out: Console
     err: Console
+    # None: the SDK's default (push unless STEPGATE_PUSH=0).
+    push: bool | None = None
 
     def client(self) -> Stepgate:
-        return Stepgate(self.url, self.api_key)
+        return Stepgate(self.url, self.api_key, push=self.push)
 
 
 def handles_errors(command: Callable) -> Callable:
@@ -61,11 +63,14 @@ def fail(ctx: Context, message: str, code: int) -> None:
 @click.option("--api-key", envvar="STEPGATE_API_KEY", default=LOCAL_API_KEY, show_default=True,
               help="The API key [env STEPGATE_API_KEY].")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON documents instead of tables.")
+@click.option("--push/--no-push", default=None,
+              help="Wait on the job's WebSocket events when the API offers them, else poll [default: push, unless "
+                   "env STEPGATE_PUSH=0]. Push falls back to polling by itself.")
 @click.version_option("0.1.0", prog_name="stepgate")
 @click.pass_context
-def cli(context: click.Context, url: str, api_key: str, as_json: bool) -> None:
+def cli(context: click.Context, url: str, api_key: str, as_json: bool, push: bool | None) -> None:
     """Submit Stepgate jobs, wait for them with live progress, read their results."""
-    context.obj = Context(url.rstrip("/"), api_key, as_json, Console(), Console(stderr=True))
+    context.obj = Context(url.rstrip("/"), api_key, as_json, Console(), Console(stderr=True), push)
 
 
 def wait_option(command: Callable) -> Callable:

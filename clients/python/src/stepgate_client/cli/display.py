@@ -15,7 +15,7 @@ from stepgate_client.models import Cancelled, JobStatus, Labels, Offers, User
 
 
 class JobProgress:
-    """`stepgate ... --wait`: spinner, job id, status, current step where the API reports it, elapsed time."""
+    """`stepgate ... --wait`: spinner, job id, status, current step (from push's progress events), elapsed time."""
 
     def __init__(self, console: Console, job_id: str, status: str):
         self._spinner = SpinnerColumn()
@@ -23,6 +23,7 @@ class JobProgress:
                                   console=console, transient=False)
         # Until the first poll: the status the 202 reported, or "checking" for a job named by its id.
         self._task = self._progress.add_task(self._describe(job_id, status or "checking", None), total=None)
+        self._step: str | None = None
 
     @staticmethod
     def _describe(job_id: str, status: str, step: str | None) -> str:
@@ -36,11 +37,13 @@ class JobProgress:
         self._progress.stop()
 
     def update(self, status: JobStatus) -> None:
+        # A poll (after push fell back) knows no step: the last one pushed still holds while the job runs.
+        self._step = None if status.done else (status.current_step or self._step)
         # A finished task shows the spinner's finished_text and stops its clock.
         finished = {"total": 1, "completed": 1} if status.done else {}
         if status.done:
             self._spinner.finished_text = Text("✓", "green") if status.status == "SUCCEEDED" else Text("✗", "red")
-        self._progress.update(self._task, description=self._describe(status.job_id, status.status, status.current_step),
+        self._progress.update(self._task, description=self._describe(status.job_id, status.status, self._step),
                               **finished)
 
 

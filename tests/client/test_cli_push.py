@@ -1,0 +1,90 @@
+"""The CLI's push options and its live line's step, against the scripted HTTP and WebSocket servers."""
+
+import json
+import os
+import pty
+import re
+import select
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.client.scripted_server import Answer, ScriptedServer
+from tests.client.scripted_socket import Frame, ScriptedSocketServer, acked, progress, terminal
+
+SDK_SOURCE = Path(__file__).resolve().parents[2] / "clients" / "python" / "src"
+JOB = "job-1"
+RUNNING = {"jobId": JOB, "kind": "user", "status": "RUNNING", "submittedAt": "2030-01-01T00:00:00Z", "finishedAt": None}
+# Each step holds long enough for rich's live line (10 refreshes a second) to show it.
+SLOW_STEPS = [acked(JOB), progress(JOB, "validated"), Frame(progress(JOB, "working").document, delay=0.6),
+              Frame(progress(JOB, "saved").document, delay=0.6),
+              Frame(terminal(JOB, resultUrl="/v1/users/u-1").document, delay=0.6)]
+
+
+@pytest.fixture
+def servers():
+    sockets = ScriptedSocketServer(SLOW_STEPS)
+    http = ScriptedServer({
+        ("POST", "/v1/users"): [Answer(202, {"jobId": JOB, "status": "RUNNING", "statusUrl": f"/v1/jobs/{JOB}",
+                                             "eventsUrl": sockets.url}, {"Retry-After": "1"})],
+        ("GET", f"/v1/jobs/{JOB}"): [
+            Answer(200, {**RUNNING, "eventsUrl": sockets.url}, {"Retry-After": "1"}),
+            Answer(303, {**RUNNING, "status": "SUCCEEDED", "resultUrl": "/v1/users/u-1"},
+                   {"Location": "/v1/users/u-1"})],
+        ("GET", "/v1/users/u-1"): [Answer(200, {"userId": "u-1", "name": "Ada", "email": "ada@example.com",
+                                                "createdAt": "2030-01-01T00:00:01Z"})],
+    })
+    yield sockets, http
+    http.close()
+    sockets.close()
+
+
+def _env(http: ScriptedServer, **overrides) -> dict:
+    env = {**os.environ, "STEPGATE_URL": http.base_url, "STEPGATE_API_KEY": "key", "COLUMNS": "120",
+           "PYTHONPATH": os.pathsep.join([str(SDK_SOURCE), os.environ.get("PYTHONPATH", "")])}
+    env.pop("STEPGATE_PUSH", None)
+    return {**env, **overrides}
+
+
+def _user(*options: str) -> list[str]:
+    return [sys.executable, "-m", "stepgate_client", *options, "--json", "user", "--name", "Ada",
+            "--email", "ada@example.com", "--wait"]
+
+
+@pytest.mark.parametrize(("options", "env", "pushed"), [
+    ((), {}, True), (("--no-push",), {}, False), ((), {"STEPGATE_PUSH": "0"}, False),
+    (("--push",), {"STEPGATE_PUSH": "0"}, True),
+])
+def test_push_is_on_by_default_and_turned_off_by_flag_or_environment(servers, options, env, pushed):
+    sockets, http = servers
+    run = subprocess.run(_user(*options), env=_env(http, **env), capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout)["userId"] == "u-1"
+    assert (len(sockets.connections), len(http.requests("GET", f"/v1/jobs/{JOB}"))) == ((1, 0) if pushed else (0, 2))
+
+
+def test_the_live_line_shows_the_pushed_step(servers):
+    # Given a terminal for stderr (rich shows progress only there)
+    _, http = servers
+    controller, terminal_end = pty.openpty()
+    process = subprocess.Popen(_user(), env=_env(http, TERM="xterm-256color"), stdout=subprocess.PIPE,
+                               stderr=terminal_end, text=True)
+    os.close(terminal_end)
+    screen = b""
+    while process.poll() is None or select.select([controller], [], [], 0.2)[0]:
+        if select.select([controller], [], [], 0.2)[0]:
+            try:
+                screen += os.read(controller, 65536)
+            except OSError:
+                break
+    os.close(controller)
+    process.wait(timeout=10)
+
+    # Then the line named each step as its event came, and the job's end
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", screen.decode(errors="replace"))
+    assert process.returncode == 0, text
+    for step in ("validated", "working", "saved"):
+        assert re.search(rf"job {JOB}\s+RUNNING\s+step {step}", text), text
+    assert re.search(rf"job {JOB}\s+SUCCEEDED", text), text
