@@ -1,12 +1,13 @@
 """1,000 jobs polled at once against a local cloud with AWS's default quotas: does the status path hold?
 
 For each mode (MODES=poll,cache,websocket): start `bench/polling_cloud.py` (the local cloud, with
-LOCALCLOUD_AWS_QUOTAS=default: DescribeExecution refills 15/s), submit JOBS user jobs at once, then follow
-each one as a client following `Retry-After` would (on 202, 200 RUNNING and 429 alike) until it ends.
+LOCALCLOUD_AWS_QUOTAS=default: DescribeExecution refills 15/s), submit JOBS searches (KIND=search: each waits
+2 s for its supplier, so they run, and are polled, together) at once, then follow each one with POLLERS
+clients following `Retry-After` (on 202, 200 RUNNING and 429 alike) until it ends.
 Prints per mode: 5xx (must be 0), 429s, jobs finished, DescribeExecution calls (and how many the quota
 refused), wall time. Not a timed test: figures only.
 
-    make bench-polling                 # MODES=poll,cache,websocket JOBS=1000
+    make bench-polling                 # MODES=poll,cache,websocket JOBS=1000 KIND=search POLLERS=1
 """
 
 from __future__ import annotations
@@ -29,12 +30,15 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.local_cloud import free_port  # noqa: E402
+from bench.local_cloud import free_port, iso_in  # noqa: E402
 
 API_KEY = "bench-polling-key"
 UP = "Stepgate local cloud is up"
 TERMINAL = {"SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"}
-CACHE_SECONDS = "2"  # statusCacheSeconds for the cache mode's assembly: the retryAfterSeconds default
+CACHE_SECONDS = "10"  # statusCacheSeconds for the cache mode's assembly (README "Polling advice" example)
+# Searches wait 2 s for their supplier, so 1,000 of them are running, and polled, at once; more workers than
+# make run's 8 keep the local cloud from being the bottleneck of the status path under test.
+WORKERS = "16"
 
 
 @dataclass
@@ -58,11 +62,18 @@ def retry_after(response: httpx.Response, default: float = 2.0) -> float:
         return default
 
 
-async def follow_job(client: httpx.AsyncClient, index: int, tally: Tally, deadline: float) -> None:
-    """Submit one user job and poll it to its end, honouring every Retry-After (202, 200 and 429)."""
-    body = {"name": f"Polling Bench {index}", "email": f"polling.{time.time_ns()}.{index}@example.com"}
+def job_request(kind: str, index: int) -> tuple[str, dict]:
+    if kind == "search":
+        return "/searches", {"location": "JFK", "pickupAt": iso_in(1), "dropoffAt": iso_in(3)}
+    return "/users", {"name": f"Polling Bench {index}", "email": f"polling.{time.time_ns()}.{index}@example.com"}
+
+
+async def follow_job(client: httpx.AsyncClient, kind: str, index: int, pollers: int, tally: Tally,
+                     deadline: float) -> None:
+    """Submit one job and poll it to its end, honouring every Retry-After (202, 200 and 429)."""
+    path, body = job_request(kind, index)
     while True:
-        response = await client.post("/users", json=body)
+        response = await client.post(path, json=body)
         tally.answers[f"POST {response.status_code}"] += 1
         if response.status_code == 202:
             break
@@ -71,27 +82,31 @@ async def follow_job(client: httpx.AsyncClient, index: int, tally: Tally, deadli
             return
         await asyncio.sleep(retry_after(response))
     status_url, wait = response.json()["statusUrl"], retry_after(response)
+    outcomes = await asyncio.gather(*(poll(client, status_url, wait, tally, deadline) for _ in range(pollers)))
+    tally.finished[outcomes[0]] += 1
+
+
+async def poll(client: httpx.AsyncClient, status_url: str, wait: float, tally: Tally, deadline: float) -> str:
+    """One client polling a job until it reads the end; returns the status it read."""
     while time.monotonic() < deadline:
         await asyncio.sleep(wait)
         response = await client.get(status_url.split("/", 2)[2], follow_redirects=False)
         tally.answers[f"GET {response.status_code}"] += 1
         wait = retry_after(response)
         if response.status_code == 303:
-            tally.finished["SUCCEEDED"] += 1
-            return
+            return "SUCCEEDED"
         if response.status_code == 200 and response.json().get("status") in TERMINAL:
-            tally.finished[response.json()["status"]] += 1
-            return
-    tally.finished["gave up"] += 1
+            return response.json()["status"]
+    return "gave up"
 
 
-async def drive(base_url: str, jobs: int, connections: int, timeout: float) -> Tally:
+async def drive(base_url: str, kind: str, jobs: int, pollers: int, connections: int, timeout: float) -> Tally:
     tally = Tally()
     limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
     async with httpx.AsyncClient(base_url=base_url + "/", headers={"x-api-key": API_KEY}, limits=limits,
                                  timeout=httpx.Timeout(60, pool=None)) as client:
         deadline = time.monotonic() + timeout
-        await asyncio.gather(*(follow_job(client, index, tally, deadline) for index in range(jobs)))
+        await asyncio.gather(*(follow_job(client, kind, index, pollers, tally, deadline) for index in range(jobs)))
     return tally
 
 
@@ -116,7 +131,7 @@ def unavailable(mode: str, template: dict) -> str | None:
     return None
 
 
-def run_mode(mode: str, jobs: int, connections: int, timeout: float) -> dict:
+def run_mode(mode: str, kind: str, jobs: int, pollers: int, connections: int, timeout: float) -> dict:
     assembly = assembly_for(mode)
     reason = unavailable(mode, assembly.template)
     if reason:
@@ -126,7 +141,8 @@ def run_mode(mode: str, jobs: int, connections: int, timeout: float) -> dict:
     log_file = ROOT / f".bench-polling-{mode}.log"
     env = {**os.environ, "PORT": str(api_port), "AWS_PORT": str(aws_port), "STEPGATE_API_KEY": API_KEY,
            "STEPGATE_CDK_OUT": str(assembly.directory), "LOCALCLOUD_AWS_QUOTAS": "default",
-           "API_CALLS_FILE": str(calls_file), "PYTHONPATH": str(ROOT)}
+           "API_CALLS_FILE": str(calls_file), "PYTHONPATH": str(ROOT),
+           "LOCALCLOUD_MAX_WORKERS": os.environ.get("LOCALCLOUD_MAX_WORKERS", WORKERS)}
     with open(log_file, "w") as log:
         process = subprocess.Popen([sys.executable, "bench/polling_cloud.py"], cwd=ROOT, env=env,
                                    stdout=log, stderr=subprocess.STDOUT)
@@ -139,7 +155,7 @@ def run_mode(mode: str, jobs: int, connections: int, timeout: float) -> dict:
         stage = next(r["Properties"]["StageName"] for r in assembly.template["Resources"].values()
                      if r["Type"] == "AWS::ApiGateway::Stage")
         began = time.monotonic()
-        tally = asyncio.run(drive(f"http://127.0.0.1:{api_port}/{stage}", jobs, connections, timeout))
+        tally = asyncio.run(drive(f"http://127.0.0.1:{api_port}/{stage}", kind, jobs, pollers, connections, timeout))
         wall = time.monotonic() - began
     finally:
         process.send_signal(signal.SIGINT)
@@ -161,14 +177,18 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--modes", default=os.environ.get("MODES") or "poll,cache,websocket")
     parser.add_argument("--jobs", type=int, default=int(os.environ.get("JOBS") or 1000))
+    parser.add_argument("--kind", choices=("search", "user"), default=os.environ.get("KIND") or "search")
+    parser.add_argument("--pollers", type=int, default=int(os.environ.get("POLLERS") or 1),
+                        help="clients polling each job")
     parser.add_argument("--connections", type=int, default=64, help="HTTP connections shared by all jobs")
     parser.add_argument("--timeout", type=float, default=900, help="seconds before a job's client gives up")
     args = parser.parse_args()
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
-          f"{args.jobs} user jobs polled at once over {args.connections} connections, LOCALCLOUD_AWS_QUOTAS=default")
+          f"{args.jobs} {args.kind} jobs, {args.pollers} poller(s) each, over {args.connections} connections; "
+          f"LOCALCLOUD_AWS_QUOTAS=default")
     failed = False
     for mode in [m.strip() for m in args.modes.split(",") if m.strip()]:
-        result = run_mode(mode, args.jobs, args.connections, args.timeout)
+        result = run_mode(mode, args.kind, args.jobs, args.pollers, args.connections, args.timeout)
         if "skipped" in result:
             print(f"{mode:<9} not run: {result['skipped']}")
             continue
