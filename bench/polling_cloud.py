@@ -56,10 +56,11 @@ def main() -> int:
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s", datefmt="%H:%M:%S")
     logging.getLogger("moto").setLevel(logging.CRITICAL)
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    from localcloud.provisioning.assembly import ensure_assembly
+    from localcloud.provisioning.assembly import Assembly
     from localcloud.server import LocalCloud, LocalCloudSettings
 
-    cloud = LocalCloud(ensure_assembly(), LocalCloudSettings.from_environment())
+    # The assembly the bench made current, as it is: another context would re-synthesize it (cache off).
+    cloud = LocalCloud(Assembly.read(Path(os.environ["STEPGATE_CDK_OUT"])), LocalCloudSettings.from_environment())
     stopped = threading.Event()
     signal.signal(signal.SIGINT, lambda *_: stopped.set())
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())

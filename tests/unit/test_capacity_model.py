@@ -133,3 +133,22 @@ def test_template_facts():
     assert facts.machines["M"] == MachineFacts("EXPRESS", "ERROR", False)
     assert (facts.usage_plan_rate_limit, facts.usage_plan_quota_per_day) == (20, 100)
     assert (facts.cache_cluster_size, facts.status_cache_ttl_seconds) == ("0.5", 5)
+
+
+def test_polls_are_averaged_over_the_clock_phase_of_the_submission():
+    from bench.capacity.retry_rule import mean_polls
+
+    # half the phases wait 2 s (a 5 s job: 3 polls), half wait 4 s (2 polls)
+    assert mean_polls(5, lambda phase, age: 2 if phase < 50 else 4) == 2.5
+
+
+def test_the_stack_rule_as_the_model_reads_it():
+    from pathlib import Path
+
+    from bench.capacity.retry_rule import first_wait, rule_for, settings_for
+
+    settings = settings_for(Path(__file__).resolve().parents[2], {"statusCacheSeconds": "10"})
+    assert settings.status_cache_seconds == 10
+    assert first_wait(settings, "user") == 10            # base = max(retryAfterSeconds 2, cache 10)
+    assert rule_for(settings, "user")(0, 3) == 10        # fresh: submitted at second 0, polled at 3
+    assert rule_for(settings, "user")(0, 15) == 20       # recent: same 100-second window
