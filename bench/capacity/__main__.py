@@ -94,7 +94,8 @@ def _demand(mode, kind, measured, facts, settings, pollers):
     try:
         return demand(mode, measured.job, measured.status_request, measured.result_request, polls=polls,
                       pollers=pollers, cache_ttl_seconds=facts.status_cache_ttl_seconds,
-                      with_callback=measured.with_callback, with_subscriber=None)
+                      with_callback=measured.with_callback, with_subscriber=measured.with_subscriber,
+                      websocket_messages=measured.websocket_messages)
     except ValueError:
         return None
 

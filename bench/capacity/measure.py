@@ -28,6 +28,8 @@ class KindMeasurement:
     result_request: Usage      # per GET of its result URL
     with_callback: Usage       # per job submitted with a callbackUrl
     retry_after_seconds: float  # what the 202 asked the client to wait
+    with_subscriber: Usage | None = None   # per job followed over the WebSocket API (when the stack has one)
+    websocket_messages: float = 0.0        # frames sent and received per subscribed job
 
 
 @dataclass
@@ -71,7 +73,7 @@ def measure(assembly, facts: TemplateFacts, jobs_per_kind: int) -> Measurements:
                 for url in (None, callback_url):
                     _run_jobs(bench, recorder, kind, 1, image, url)
             for kind in KINDS:
-                result.kinds[kind] = _measure_kind(bench, recorder, kind, jobs_per_kind, image, callback_url)
+                result.kinds[kind] = _measure_kind(bench, recorder, facts, kind, jobs_per_kind, image, callback_url)
             return result
         finally:
             recorder.uninstall()
@@ -89,7 +91,7 @@ def _recorder_for(cloud, facts: TemplateFacts) -> UsageRecorder:
     return UsageRecorder(machines, functions, tables, logging)
 
 
-def _measure_kind(bench: Bench, recorder: UsageRecorder, kind: str, count: int, image: dict,
+def _measure_kind(bench: Bench, recorder: UsageRecorder, facts: TemplateFacts, kind: str, count: int, image: dict,
                   callback_url: str) -> KindMeasurement:
     accepted, seconds = _run_jobs(bench, recorder, kind, count, image)
     job = recorder.take(count, seconds).per_one()
@@ -108,7 +110,13 @@ def _measure_kind(bench: Bench, recorder: UsageRecorder, kind: str, count: int, 
     with_callback = recorder.take(count, seconds).per_one()
     _require_success(kind, _each(accepted, lambda answer: bench.http.get(
         bench.origin + answer["statusUrl"], allow_redirects=False, timeout=30)))
-    return KindMeasurement(job, status, result, with_callback, accepted[0]["retryAfter"])
+    measured = KindMeasurement(job, status, result, with_callback, accepted[0]["retryAfter"])
+    if facts.has_websocket_api:
+        frames: list[int] = []
+        accepted, seconds = _run_jobs(bench, recorder, kind, count, image, subscribe=frames)
+        measured.with_subscriber = recorder.take(count, seconds).per_one()
+        measured.websocket_messages = sum(frames) / count
+    return measured
 
 
 def _require_success(kind: str, statuses: list) -> None:
@@ -118,8 +126,12 @@ def _require_success(kind: str, statuses: list) -> None:
 
 
 def _run_jobs(bench: Bench, recorder: UsageRecorder, kind: str, count: int, image: dict,
-              callback_url: str | None = None) -> tuple[list[dict], float]:
-    """Submits `count` jobs at once, waits until each ended and the cloud is quiet; job seconds summed."""
+              callback_url: str | None = None, subscribe: list[int] | None = None) -> tuple[list[dict], float]:
+    """Submits `count` jobs at once, waits until each ended and the cloud is quiet; job seconds summed.
+
+    With `subscribe`, each job is followed over its `eventsUrl` until its terminal event, and the frames
+    each connection carried (both ways) are appended to it.
+    """
     recorder.wait_until_quiet()
     recorder.reset()
 
@@ -131,13 +143,35 @@ def _run_jobs(bench: Bench, recorder: UsageRecorder, kind: str, count: int, imag
         response = bench.submit(path, body)
         if response.status_code != 202:
             raise RuntimeError(f"{kind}: {response.status_code} {response.text}")
-        return {**response.json(), "started": started, "retryAfter": float(response.headers["Retry-After"])}
+        answer = {**response.json(), "started": started, "retryAfter": float(response.headers["Retry-After"])}
+        if subscribe is not None:
+            subscribe.append(_follow_over_websocket(answer["eventsUrl"], answer["jobId"]))
+        return answer
 
     accepted = _each(range(count), submit)
     recorder.wait_until_quiet(tuple(answer["jobId"] for answer in accepted))
     ended = recorder.finished_at()
     seconds = sum(ended[answer["jobId"]] - answer["started"] for answer in accepted)
     return accepted, seconds
+
+
+def _follow_over_websocket(events_url: str, job_id: str, timeout: float = 120) -> int:
+    """Subscribe to one job as a client does (D2) and read until its terminal event; frames both ways."""
+    import json
+
+    from websockets.sync.client import connect
+
+    frames = 0
+    with connect(events_url, additional_headers={"x-api-key": API_KEY}, open_timeout=30) as connection:
+        connection.send(json.dumps({"action": "subscribe", "jobIds": [job_id]}))
+        frames += 1
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            event = json.loads(connection.recv(timeout=deadline - time.monotonic()))
+            frames += 1
+            if event.get("type") in ("terminal", "error"):
+                return frames
+    raise TimeoutError(f"no terminal event for {job_id} over {events_url}")
 
 
 def _each(items, call) -> list:

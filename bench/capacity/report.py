@@ -65,11 +65,11 @@ def cost_table(title: str, costs_by_kind: dict[str, dict[str, float]]) -> list[s
 def modes_table(totals: dict[str, dict[str, float | None]], binding: dict[str, dict[str, Headroom | None]]) -> list[str]:
     kinds = list(next(iter(totals.values())))
     lines = ["Every mode: total USD per million jobs, and the account quota each kind meets first (at jobs/s):",
-             _row("mode", kinds, width=12, cell=16)]
+             _row("mode", kinds, width=12, cell=26)]
     for mode, by_kind in totals.items():
-        lines.append(_row(mode, [f"{v * MILLION:,.2f}" if v is not None else "n/a" for v in by_kind.values()],
-                          width=12, cell=16))
-        lines.append(_row("", [_short(binding[mode][k]) for k in kinds], width=12, cell=16))
+        lines.append(_row(mode, [f"${v * MILLION:,.2f}" if v is not None else "n/a" for v in by_kind.values()],
+                          width=12, cell=26))
+        lines.append(_row("", [_short(binding[mode][k]) for k in kinds], width=12, cell=26))
     return lines
 
 
@@ -78,14 +78,14 @@ def _short(headroom: Headroom | None) -> str:
         return "n/a"
     name = headroom.quota.key.split(":")[1] if ":" in headroom.quota.key else headroom.quota.key
     per_key = " /key" if headroom.quota.scope == "API key" else ""
-    return f"{name}{per_key} {headroom.max_jobs_per_second:,.1f}"
+    return f"{name}{per_key} at {headroom.max_jobs_per_second:,.1f}"
 
 
 def quota_table(mode: str, rate: float, by_kind: dict[str, list[Headroom]]) -> list[str]:
     kinds = list(by_kind)
     quotas = {(h.quota.name, h.quota.scope): h.quota for hs in by_kind.values() for h in hs}
     lines = [f"Quotas, MODE={mode}, RATE={rate:g} jobs/s of each kind (max jobs/s each quota allows; tightest first):",
-             _row("quota (limit)", kinds, width=66)]
+             _row("quota (limit)", kinds, width=72)]
     order = sorted(quotas.values(), key=lambda q: min(h.max_jobs_per_second for hs in by_kind.values() for h in hs
                                                       if h.quota == q))
     for quota in order:
@@ -94,7 +94,8 @@ def quota_table(mode: str, rate: float, by_kind: dict[str, list[Headroom]]) -> l
             found = next((h for h in by_kind[kind] if h.quota == quota), None)
             cells.append(f"{found.max_jobs_per_second:,.1f}" if found else "-")
         unit = "/s" if quota.unit == "/s" else " concurrent"
-        lines.append(_row(f"{quota.name} ({quota.limit:,.4g}{unit})", cells, width=66))
+        limit = f"{quota.limit:,.0f}" if quota.limit >= 1 else f"{quota.limit:.4f}"
+        lines.append(_row(f"{quota.name} ({limit}{unit})", cells, width=72))
     for kind in kinds:
         account = [h for h in by_kind[kind] if h.quota.scope != "API key"]
         keyed = [h for h in by_kind[kind] if h.quota.scope == "API key"]
