@@ -44,6 +44,7 @@ def job_cost(client: ClientDemand, facts: TemplateFacts, rate_per_second: float,
         "CloudWatch Logs": (sum(usage.log_bytes.values()) + client.rest_requests * access_log_line_bytes)
         / GB * prices.CLOUDWATCH_LOGS_PER_GB,
         "Secrets Manager": usage.api_calls.get("secretsmanager:GetSecretValue", 0) * prices.SECRETS_MANAGER_PER_CALL,
+        "Rekognition": usage.api_calls.get("rekognition:DetectLabels", 0) * prices.REKOGNITION_DETECT_LABELS_PER_IMAGE,
         "API Gateway cache": _cache_share(client, facts, rate_per_second),
     }
     return costs

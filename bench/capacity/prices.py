@@ -46,3 +46,8 @@ CLOUDWATCH_LOG_EVENT_OVERHEAD_BYTES = 26
 
 # https://aws.amazon.com/secrets-manager/pricing/ : $0.05 per 10,000 API calls ($0.40 per secret-month aside).
 SECRETS_MANAGER_PER_CALL = 0.05 / 10_000
+
+# https://aws.amazon.com/rekognition/pricing/ : DetectLabels is a Group 2 API, $0.001 per image for the first
+# million images a month. The IMAGE_PROPERTIES feature the label worker asks for is priced apart on that page;
+# its figure was not in the text we could read, so it is left out (the recognition cost is a floor).
+REKOGNITION_DETECT_LABELS_PER_IMAGE = 0.001

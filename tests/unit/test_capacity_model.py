@@ -77,7 +77,8 @@ def test_poll_mode_adds_each_poll_and_the_result_get():
 
 
 def test_job_cost_by_service():
-    client = ClientDemand(usage=combined(_job(), Usage(api_calls=Counter({"secretsmanager:GetSecretValue": 1}))),
+    client = ClientDemand(usage=combined(_job(), Usage(api_calls=Counter({"secretsmanager:GetSecretValue": 1,
+                                                                          "rekognition:DetectLabels": 1}))),
                           rest_requests=3, status_polls=1, cache_used=True)
     costs = job_cost(client, FACTS, rate_per_second=10, access_log_line_bytes=0)
     assert costs["Step Functions Standard"] == pytest.approx(6 * 0.000025)
@@ -87,6 +88,7 @@ def test_job_cost_by_service():
     assert costs["API Gateway REST"] == pytest.approx(3 * 3.5e-6)
     assert costs["CloudWatch Logs"] == pytest.approx(0.50)   # 1 GiB of logs
     assert costs["Secrets Manager"] == pytest.approx(0.05 / 10_000)
+    assert costs["Rekognition"] == pytest.approx(0.001)
     assert costs["API Gateway cache"] == pytest.approx(0.02 / 36_000)   # $0.02 an hour over 36,000 jobs
 
 
