@@ -28,9 +28,11 @@ from localcloud.moto_changes.stepfunctions.execution_log import ExecutionLog
 from localcloud.lambda_runtime import InvocationLog, WorkerPoolRuntime
 from localcloud.provisioning import PROJECT_ROOT, Assembly, ProvisionedStack, Provisioner
 from localcloud.moto_changes import install_local_behaviour
+from localcloud.moto_changes.stepfunctions.faults import configure_job_faults, unconfigure_job_faults
 from localcloud.moto_changes.stepfunctions.mock_config import register_state_machines
 from localcloud.moto_changes.stepfunctions.timing import scale_from_environment
 from localcloud.moto_changes.ttl_sweeper import TtlSweeper
+from localcloud.persistence import ENVIRONMENT_VARIABLE as STATE_VARIABLE, LocalState, state_from_environment
 
 log = logging.getLogger("localcloud")
 
@@ -70,6 +72,9 @@ class LocalCloud:
     settings: LocalCloudSettings
     api_key: str = ""
     stack: ProvisionedStack | None = None
+    state: LocalState | None = None
+    state_summary: str = ""
+    faults_summary: str = ""
     _servers: list = field(default_factory=list)
     _stoppables: list = field(default_factory=list)
 
@@ -91,6 +96,10 @@ class LocalCloud:
     def start(self) -> None:
         _ensure_free(self.settings.host, self.settings.api_port, "PORT")
         _ensure_free(self.settings.host, self.settings.aws_port, "AWS_PORT")
+        self.state = state_from_environment(PROJECT_ROOT)
+        if self.state is not None:
+            self.state.open()  # its lock first: a second cloud on the same directory stops here
+            self._stoppables.append(self.state.directory.release)
         # Checked before anything listens: an unservable template fails here, not at request time.
         from localcloud.apigateway import build_gateway
 
@@ -116,10 +125,14 @@ class LocalCloud:
             hook.register(spec)
             runtime.warm(spec)
         register_state_machines(self.stack.state_machines)
+        self._configure_faults()
+        if self.state is not None:
+            self.state_summary = self.state.restore(self.client, ACCOUNT_ID, REGION)
+            self.state.start()
 
         if self.stack.rest_api_body is None:
             raise RuntimeError("the template has no REST API to serve")
-        self.api_key = self.settings.api_key or secrets.token_urlsafe(24)
+        self.api_key = self.settings.api_key or (self.state.api_key() if self.state else secrets.token_urlsafe(24))
         gateway = build_gateway(
             self.stack.rest_api_body, aws_endpoint_url=self.aws_endpoint, api_keys={self.api_key},
             stage=self.stack.stage_name, region=REGION, account_id=ACCOUNT_ID,
@@ -136,6 +149,18 @@ class LocalCloud:
         execution_log = ExecutionLog()
         execution_log.start()
         self._stoppables.append(execution_log.stop)
+        if self.state is not None:
+            self._stoppables.append(self.state.stop)  # stopped first: its last save sees everything still up
+
+    def _configure_faults(self) -> None:
+        jobs_arn = self.stack.state_machine_arn()
+        jobs_name = jobs_arn.rsplit(":", 1)[1]
+        definition = self.client("stepfunctions").describe_state_machine(stateMachineArn=jobs_arn)["definition"]
+        self._stoppables.append(lambda: unconfigure_job_faults(jobs_name))
+        try:
+            self.faults_summary = configure_job_faults(jobs_name, definition, dict(os.environ))
+        except ValueError as exc:  # a bad spec, mock file or test case stops start-up, not a job
+            raise RuntimeError(str(exc)) from None
 
     def _console(self) -> ConsoleApp:
         return ConsoleApp(ExecutionsReader(self.client("stepfunctions")), self.stack.state_machine_arn(),
@@ -183,6 +208,8 @@ class LocalCloud:
             f"  Knobs        stage {self.stack.stage_name}, supplier latency {self._search_latency_ms()} ms, "
             f"status cache {self._status_cache()}"
             "  (STEPGATE_STAGE, SEARCH_LATENCY_MS, STATUS_CACHE_SECONDS, STEPGATE_API_KEY: see make help)",
+            f"  State        {self.state_summary or f'not kept across restarts (set {STATE_VARIABLE}=.localcloud/state to keep it)'}",
+            f"  Faults       {self.faults_summary or 'none (LOCALCLOUD_FAULTS=<State>:<rate>, LOCALCLOUD_JOBS_TEST_CASE)'}",
             f"  Jobs state machine {jobs_arn}",
             "",
             "Try it:",

@@ -103,6 +103,8 @@ class Api(Construct):
         # The labels are read with a Query whose filter decides expiry (no date arithmetic in VTL).
         storage.labels_table.grant(self.role, "dynamodb:Query")
         storage.users_table.grant(self.role, "dynamodb:GetItem")
+        # GET /jobs/{jobId}/callback reads the outcome the Delivery workflow records.
+        storage.jobs_table.grant(self.role, "dynamodb:GetItem")
         storage.grant_uploads(self.role, "s3:PutObject")
 
         variables = {
@@ -112,6 +114,7 @@ class Api(Construct):
             **{placeholder: fn.function_arn for placeholder, fn in workers.api_functions.items()},
             "LabelsTableName": storage.labels_table.table_name,
             "UsersTableName": storage.users_table.table_name,
+            "JobsTableName": storage.jobs_table.table_name,
             "UploadsBucketName": storage.uploads_bucket.bucket_name,
             "RetryAfterSeconds": str(settings.retry_after_seconds),
             # The Retry-After rule, computed here: templates cannot do arithmetic (stacks/polling.py).

@@ -51,7 +51,7 @@ def acknowledge_nag_findings(stack: "StepgateStack") -> None:
 
     # --- workers ---
     for fn in (workers.validate_job, workers.search_worker, workers.label_worker, workers.create_user,
-               workers.offers_reader, workers.cancel_job, workers.deliver_callback):
+               workers.offers_reader, workers.cancel_job, workers.deliver_callback, workers.describe_failure):
         _ack(fn, f"{PACK}-L1",
              "Pinned to Python 3.13 on purpose: the AWS Powertools layer is resolved from "
              "/aws/service/powertools/python/x86_64/python3.13/latest (docs/ARCHITECTURE.md); move both together.")
@@ -77,6 +77,11 @@ def acknowledge_nag_findings(stack: "StepgateStack") -> None:
          "CDK's logging and tracing statements: CloudWatch Logs vended-delivery actions (logs:CreateLogDelivery, "
          "PutResourcePolicy, DescribeLogGroups, ...) and X-Ray PutTraceSegments/GetSampling* support only "
          "Resource '*'. Lambda and DynamoDB grants are scoped to the exact ARNs.")
+
+    # --- delivery ---
+    _ack(_default_policy(stack.delivery.state_machine.role), ANY_RESOURCE,
+         "CDK's logging and tracing statements: CloudWatch Logs vended-delivery actions and X-Ray "
+         "PutTraceSegments/GetSampling* support only Resource '*'. Lambda and DynamoDB grants are exact ARNs.")
 
     # --- admission ---
     _ack(_default_policy(admission.state_machine.role), ANY_RESOURCE,

@@ -13,6 +13,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 FUNCTIONS_DIR = PROJECT_ROOT / "functions"
 STATE_MACHINE_FILE = PROJECT_ROOT / "statemachine" / "jobs.asl.json"
 ADMISSION_STATE_MACHINE_FILE = PROJECT_ROOT / "statemachine" / "admission.asl.json"
+DELIVERY_STATE_MACHINE_FILE = PROJECT_ROOT / "statemachine" / "delivery.asl.json"
 OPENAPI_FILE = PROJECT_ROOT / "api" / "openapi.yaml"
 
 

@@ -7,6 +7,7 @@ from constructs import Construct
 
 from stacks.admission import Admission
 from stacks.api import Api
+from stacks.delivery import Delivery
 from stacks.nag_acknowledgements import acknowledge_nag_findings
 from stacks.settings import Settings
 from stacks.storage import Storage
@@ -21,7 +22,9 @@ class StepgateStack(Stack):
 
         self.storage = Storage(self, "Storage", uploads_expire_days=settings.uploads_expire_days)
         self.workers = Workers(self, "Workers", settings=settings, storage=self.storage)
-        self.workflow = Workflow(self, "Workflow", settings=settings, storage=self.storage, workers=self.workers)
+        self.delivery = Delivery(self, "Delivery", settings=settings, storage=self.storage, workers=self.workers)
+        self.workflow = Workflow(self, "Workflow", settings=settings, storage=self.storage, workers=self.workers,
+                                 delivery=self.delivery)
         self.workers.add_cancel_job(self.workflow.state_machine, self.storage,
                                     self.workflow.execution_arn())
         self.admission = Admission(self, "Admission", settings=settings, storage=self.storage, workflow=self.workflow)

@@ -29,7 +29,7 @@ ASSET_EXCLUDES = ["tests", "**/tests", "**/__pycache__", "**/*.pyc", ".pytest_ca
 
 
 class Workers(Construct):
-    """validate_job, search_worker, label_worker, create_user, deliver_callback, offers_reader (+ cancel_job)."""
+    """validate_job, search_worker, label_worker, create_user, describe_failure, deliver_callback, offers_reader (+ cancel_job)."""
 
     def __init__(self, scope: Construct, construct_id: str, *, settings: Settings, storage: Storage) -> None:
         super().__init__(scope, construct_id)
@@ -81,6 +81,13 @@ class Workers(Construct):
         # GetItem: after a refused transaction, who owns the email, or whether a cancel left a tombstone.
         storage.users_table.grant(self.create_user, "dynamodb:PutItem", "dynamodb:GetItem")
 
+        self.describe_failure = self._function(
+            "describe_failure",
+            description="Stepgate: shapes a failed job's terminal event for the Delivery workflow",
+            environment={},
+            timeout=Duration.seconds(10),
+        )
+
         self.offers_reader = self._function(
             "offers_reader",
             description="Stepgate: GET /searches/{jobId}/offers, filtered at read time",
@@ -103,7 +110,7 @@ class Workers(Construct):
         self.deliver_callback = self._function(
             "deliver_callback",
             description="Stepgate: POSTs a job's signed terminal event to its callbackUrl",
-            environment={"CALLBACK_SECRET_ARN": self.callback_secret.secret_arn, "API_STAGE_NAME": settings.stage_name},
+            environment={"CALLBACK_SECRET_ARN": self.callback_secret.secret_arn},
             # One attempt: a 5 s HTTP timeout plus signing; the workflow retries with backoff.
             timeout=Duration.seconds(15),
         )
@@ -145,7 +152,7 @@ class Workers(Construct):
             "SearchWorkerFunctionArn": self.search_worker,
             "LabelWorkerFunctionArn": self.label_worker,
             "CreateUserFunctionArn": self.create_user,
-            "DeliverCallbackFunctionArn": self.deliver_callback,
+            "DescribeFailureFunctionArn": self.describe_failure,
         }
 
     def _function(

@@ -9,6 +9,7 @@ from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 
 from stacks.settings import STATE_MACHINE_FILE, Settings, log_retention
+from stacks.delivery import Delivery
 from stacks.storage import Storage
 from stacks.workers import Workers
 
@@ -16,7 +17,8 @@ from stacks.workers import Workers
 class Workflow(Construct):
     """A STANDARD state machine: jobs run for seconds to minutes and their history is the job status."""
 
-    def __init__(self, scope: Construct, construct_id: str, *, settings: Settings, storage: Storage, workers: Workers) -> None:
+    def __init__(self, scope: Construct, construct_id: str, *, settings: Settings, storage: Storage, workers: Workers,
+                 delivery: Delivery) -> None:
         super().__init__(scope, construct_id)
 
         substitutions = {key: fn.function_arn for key, fn in workers.workflow_functions.items()}
@@ -24,6 +26,8 @@ class Workflow(Construct):
             OffersTableName=storage.offers_table.table_name,
             LabelsTableName=storage.labels_table.table_name,
             JobsTableName=storage.jobs_table.table_name,
+            DeliveryStateMachineArn=delivery.state_machine.state_machine_arn,
+            ApiStageName=settings.stage_name,
             ResultTtlSeconds=str(settings.result_ttl_seconds),
             ExpiredResultGraceSeconds=str(settings.expired_result_grace_seconds),
         )
@@ -56,6 +60,8 @@ class Workflow(Construct):
             )
         for table in (storage.offers_table, storage.labels_table, storage.jobs_table):
             table.grant(self.state_machine, "dynamodb:PutItem")
+        # Delivery only: the job starts it and does not wait (no .sync, so no DescribeExecution or events rule).
+        delivery.state_machine.grant_start_execution(self.state_machine)
 
     def execution_arn(self, execution_name: str = "*") -> str:
         """The ARN of a Jobs execution; a job id is an execution name, so "*" covers every job."""

@@ -1,7 +1,9 @@
 """A webhook receiver on 127.0.0.1 for tests: verifies each delivery as a real receiver would.
 
 It answers `failures` deliveries with 503 first, then 204; every delivery's verification result
-is kept, so a test can assert both what was sent and that it was authentic.
+is kept, so a test can assert both what was sent and that it was authentic. With `hold` set, each
+answer waits until the event is set (at most 4 s: the sender gives up after 5 s), so a test can see
+the delivery in flight.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ class Delivery:
 class CallbackReceiver:
     secret: str
     failures: int = 0
+    hold: threading.Event | None = None
     deliveries: list[Delivery] = field(default_factory=list)
     _server: ThreadingHTTPServer | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -40,6 +43,8 @@ class CallbackReceiver:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):  # noqa: N802 - http.server's naming
                 body = self.rfile.read(int(self.headers.get("content-length") or 0))
+                if receiver.hold is not None:
+                    receiver.hold.wait(4)
                 headers = {name.lower(): value for name, value in self.headers.items()}
                 try:
                     event, problem = verify(receiver.secret, headers, body), None

@@ -1,4 +1,4 @@
-"""NotifySuccess / NotifyFailure task: POST the job's signed terminal event to its callbackUrl."""
+"""DeliverCallback task (the Delivery workflow's Callback branch): POST a job's signed terminal event."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from stepgate_jobs.callbacks import callback_event, deliver_callback
+from stepgate_jobs.callbacks import deliver_callback
 from stepgate_jobs.errors import CallbackNotDelivered
 from stepgate_jobs.http_callbacks import HttpWebhookSender
 from stepgate_jobs.payloads import DeliverCallbackTask, parse_payload
@@ -26,11 +26,9 @@ metrics = Metrics()
 def handler(event: dict, context: LambdaContext) -> dict:
     task = parse_payload(DeliverCallbackTask, event)
     settings = DeliverCallbackSettings.from_environ()
-    job_event = callback_event(task.job_id, task.kind, task.status, task.finished_at, settings.api_stage_name,
-                               task.result, task.error, task.cause)
     # One message id per job: a receiver deduplicates retries by it (Standard Webhooks).
     try:
-        outcome = deliver_callback(task.callback_url, f"msg_{task.job_id}", job_event,
+        outcome = deliver_callback(task.callback_url, f"msg_{task.job_id}", task.event,
                                    signing_secret(settings.callback_secret_arn), HttpWebhookSender(), signed_headers,
                                    task.attempt, task.max_attempts, settings.allow_loopback_callbacks)
     except CallbackNotDelivered as error:

@@ -1,5 +1,8 @@
 """Job callbacks: the terminal event a job POSTs to its `callbackUrl`, and the delivery outcome.
 
+The Delivery workflow (statemachine/delivery.asl.json) runs them apart from the job, so a slow
+receiver never holds the job's status.
+
 The workflow retries a delivery with backoff (ASL Retry on CallbackNotDelivered) and gives the task
 its attempt number; on the last attempt a failure is returned as an outcome instead of raised, so
 the job's own status is never changed by its callback.
@@ -9,16 +12,18 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import re
 import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from stepgate_jobs.errors import CallbackNotDelivered, ValidationError
-from stepgate_jobs.job_problems import job_problem
+from stepgate_jobs.job_problems import FIELD_ERRORS, job_problem
 
 MAX_CALLBACK_URL_LENGTH = 2048
 LOOPBACK_HOST = "127.0.0.1"
+FIELD_PREFIX = re.compile(r"[^:]+: ", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -61,28 +66,14 @@ def _is_private_address(host: str) -> bool:
     return not address.is_global
 
 
-def callback_event(job_id: str, kind: str, status: str, finished_at: str, stage: str,
-                   result: dict | None = None, error: str | None = None, cause: str | None = None) -> dict:
-    """{jobId, kind, status, resultUrl | error, finishedAt}; URLs are relative to the API's origin."""
-    event: dict[str, Any] = {"jobId": job_id, "kind": kind, "status": status}
-    if status == "SUCCEEDED":
-        event["resultUrl"] = result_url(stage, kind, job_id, result or {})
-    else:
-        event["error"] = job_error(error, cause)
-    event["finishedAt"] = finished_at
-    return event
-
-
-def result_url(stage: str, kind: str, job_id: str, result: dict) -> str:
-    if kind == "search":
-        return f"/{stage}/searches/{job_id}/offers"
-    if kind == "recognition":
-        return f"/{stage}/recognitions/{job_id}/labels"
-    return f"/{stage}/users/{urllib.parse.quote(str(result.get('userId', '')), safe='')}"
+def failure_event(job_id: str, kind: str, finished_at: str, error: str | None, cause: str | None) -> dict:
+    """The terminal event of a failed job (COMMON D1): the error as the status document shows it."""
+    return {"type": "terminal", "jobId": job_id, "kind": kind, "status": "FAILED", "finishedAt": finished_at,
+            "error": job_error(error, cause)}
 
 
 def job_error(error: str | None, cause: str | None) -> dict:
-    """The failure as the status document shows it (job_problems.py: the same type and title)."""
+    """The failure as an RFC 9457 problem, as the status template shows it (job_problems.py: the same table)."""
     detail = cause or "The job failed."
     try:
         parsed = json.loads(detail)
@@ -90,8 +81,13 @@ def job_error(error: str | None, cause: str | None) -> dict:
             detail = parsed["errorMessage"]
     except ValueError:
         pass
-    slug, title, _ = job_problem(error)
-    return {"type": f"urn:stepgate:problem:{slug}", "title": title, "detail": detail}
+    slug, title, status = job_problem(error)
+    problem: dict[str, Any] = {"type": f"urn:stepgate:problem:{slug}", "title": title, "status": status,
+                               "detail": detail}
+    # A field-bearing error's message starts with the field: "email: ..." (the status template's same rule).
+    if error in FIELD_ERRORS and FIELD_PREFIX.match(detail):
+        problem["field"] = detail.split(": ", 1)[0]
+    return problem
 
 
 SignFunction = Callable[[str, str, bytes], dict[str, str]]  # (secret, message id, body) -> headers

@@ -14,7 +14,11 @@ JOB_PROBLEM_TYPES: dict[str, tuple[str, int]] = {
     "SupplierUnavailable": ("supplier-unavailable", 503),
     "RekognitionThrottled": ("rekognition-throttled", 503),
     "UnknownJobKind": ("unknown-job-kind", 422),
+    # Not raised by the workflow: the local cloud ends a job this way when it stopped while the job ran.
+    "JobInterrupted": ("job-interrupted", 503),
 }
+# Errors whose message starts with the offending field ("email: ...").
+FIELD_ERRORS = frozenset({"ValidationError", "ImageUnreadable", "UserAlreadyExists", "UnknownJobKind"})
 # States.*, Lambda.* and unexpected errors (a crash's Python exception name is no contract).
 JOB_FAILED = ("job-failed", 500)
 JOB_FAILED_TITLE = "Job failed"

@@ -29,4 +29,6 @@ def validate_job(job: JobPayload, settings: ValidationSettings, objects: ImageOb
         "submittedAt": job.submitted_at,
         "submittedEpoch": job.submitted_epoch,
         "request": request,
+        # Where the terminal event goes (null: nowhere); Jobs hands it to the Delivery workflow.
+        "callbackUrl": job.request.get("callbackUrl"),
     }

@@ -72,14 +72,19 @@ def parse_payload(model: type[Payload], event: Any) -> Payload:
 
 
 class DeliverCallbackTask(TaskPayload):
-    """NotifySuccess / NotifyFailure: the job's terminal state and where to report it."""
+    """The Delivery workflow's Callback branch: the job's terminal event and where to POST it."""
 
-    kind: str
-    status: Literal["SUCCEEDED", "FAILED"]
     callback_url: str = Field(alias="callbackUrl")
-    finished_at: str = Field(alias="finishedAt")
-    result: dict[str, Any] | None = None
-    error: str | None = None
-    cause: str | None = None
+    event: dict[str, Any]
     attempt: int = Field(ge=0)
     max_attempts: int = Field(alias="maxAttempts", ge=1)
+
+
+class DescribeFailureTask(TaskPayload):
+    """Jobs' DescribeFailure: a recorded failure, shaped into Delivery's input."""
+
+    kind: str
+    error: str | None = None
+    cause: str | None = None
+    finished_at: str = Field(alias="finishedAt")
+    request: dict[str, Any] = Field(default_factory=dict)

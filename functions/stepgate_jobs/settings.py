@@ -71,4 +71,3 @@ class CancelJobSettings(EnvironmentSettings):
 
 class DeliverCallbackSettings(CallbackUrlSettings):
     callback_secret_arn: str = Field(alias="CALLBACK_SECRET_ARN", min_length=1)
-    api_stage_name: str = Field(alias="API_STAGE_NAME", min_length=1)

@@ -45,6 +45,7 @@ PLACEHOLDER_VALUES = {
     "CancelJobFunctionArn": f"arn:aws:lambda:{REGION}:{ACCOUNT_ID}:function:cancel-job",
     "LabelsTableName": "labels",
     "UsersTableName": "users",
+    "JobsTableName": "jobs",
     "UploadsBucketName": "stepgate-uploads",
     "RetryAfterSeconds": "5",
     "RetryAfterByKind": retry_after_table_json(SETTINGS),

@@ -19,8 +19,9 @@ PATH = "/jobs/{jobId}"
 FINISHED_AT = "2026-11-22T07:56:40.123Z"  # $$.State.EnteredTime's format
 
 
-def describe(status: str, kind: str = "search", **fields) -> dict:
-    execution_input = {"kind": kind, "submittedAt": "2026-11-22T07:56:35Z", "submittedEpoch": 1795334195, "request": {}}
+def describe(status: str, kind: str = "search", request: dict | None = None, **fields) -> dict:
+    execution_input = {"kind": kind, "submittedAt": "2026-11-22T07:56:35Z", "submittedEpoch": 1795334195,
+                       "request": request or {}}
     # startDate/stopDate are epoch numbers on the wire: present, and deliberately unused by the template.
     return {"executionArn": "arn", "name": "job-1", "status": status, "startDate": 1795334195.1,
             "input": json.dumps(execution_input), **fields}
@@ -37,7 +38,7 @@ def lambda_cause(error_type: str, message: str) -> str:
 
 
 def report(cause: str, **extra) -> str:
-    """The cause the Jobs workflow's ReportFailure / ReportFailureWithCallback states write."""
+    """The cause the Jobs workflow's ReportFailure state writes."""
     return json.dumps({"cause": cause, "finishedAt": FINISHED_AT, **extra}, separators=(",", ":"))
 
 
@@ -80,12 +81,22 @@ def test_succeeded_is_a_303_to_the_result_saying_until_when_it_is_kept(kind, out
     assert "error" not in document
 
 
-def test_a_succeeded_job_with_a_callback_reports_its_outcome():
-    output = {"jobId": "job-1", "kind": "user", "userId": "u 1", "finishedAt": FINISHED_AT,
-              "callback": {"status": "delivered", "attempts": 3, "lastHttpStatus": 204}}
-    result, document = status_of(describe("SUCCEEDED", "user", output=json.dumps(output)))
-    assert result.header_overrides["Location"] == "/v1/users/u+1"
-    assert document["callback"] == {"status": "delivered", "attempts": 3, "lastHttpStatus": 204}
+@pytest.mark.parametrize("description", [
+    describe("RUNNING", "user", {"callbackUrl": "https://hooks.example.com/x"}, stopDate=None),
+    describe("SUCCEEDED", "user", {"callbackUrl": "https://hooks.example.com/x"},
+             output=json.dumps({"jobId": "job-1", "kind": "user", "userId": "u 1", "finishedAt": FINISHED_AT})),
+    describe("FAILED", "user", {"callbackUrl": "https://hooks.example.com/x"}, error="UserAlreadyExists",
+             cause=report(lambda_cause("UserAlreadyExists", "email: already registered"))),
+])
+def test_a_job_with_a_callback_links_its_outcome_resource_whatever_its_status(description):
+    # The outcome is delivered apart from the job (the Delivery workflow): the status only links it
+    _, document = status_of(description)
+    assert document["callback"] == {"statusUrl": "/v1/jobs/job-1/callback"}
+
+
+def test_a_job_without_a_callback_has_no_callback_link():
+    _, document = status_of(describe("RUNNING", stopDate=None))
+    assert "callback" not in document
 
 
 def test_a_validation_failure_names_the_field():
@@ -116,12 +127,10 @@ def test_each_workflow_error_has_its_problem_type(error, slug, status):
     assert document["error"]["status"] == status
 
 
-def test_a_failure_report_carries_the_callback_outcome():
-    callback = {"status": "failed", "attempts": 6, "lastHttpStatus": 500}
-    cause = report(lambda_cause("ValidationError", "location: unknown"), callback=callback)
+def test_a_failure_report_reads_its_finish_time_and_cause():
+    cause = report(lambda_cause("ValidationError", "location: unknown"))
     _, document = status_of(describe("FAILED", error="ValidationError", cause=cause))
-    assert document["callback"] == callback and document["error"]["field"] == "location"
-    assert document["finishedAt"] == FINISHED_AT
+    assert document["error"]["field"] == "location" and document["finishedAt"] == FINISHED_AT
 
 
 @pytest.mark.parametrize("error", ["States.TaskFailed", "KeyError"])
@@ -231,3 +240,8 @@ def test_the_status_template_and_the_callbacks_name_errors_alike():
         assert document["error"]["type"] == job_error(error, "x: y")["type"] == f"urn:stepgate:problem:{slug}"
         assert document["error"]["title"] == job_error(error, "x: y")["title"] == title
         assert document["error"]["status"] == status
+    # And the whole problem of a field-bearing failure is the terminal event's (COMMON D1: same fields and values)
+    for error in ["ValidationError", "UserAlreadyExists", "SupplierUnavailable", "States.Timeout"]:
+        cause = lambda_cause(error, "email: is taken")
+        _, document = status_of(describe("FAILED", error=error, cause=report(cause)))
+        assert document["error"] == job_error(error, cause)

@@ -59,3 +59,7 @@ def test_labels_when_dynamodb_throttles_query(throttled_cloud):
 
 def test_user_when_dynamodb_throttles_get_item(throttled_cloud):
     assert_throttled(throttled_cloud.request("GET", "/users/any-user-id"))
+
+
+def test_callback_outcome_when_dynamodb_throttles_get_item(throttled_cloud):
+    assert_throttled(throttled_cloud.request("GET", "/jobs/any-job-id/callback"))

@@ -137,7 +137,7 @@ def test_the_aws_endpoint_lists_the_jobs_and_their_history(cloud):
     # When an operator uses boto3 against the local AWS endpoint
     sfn = cloud.aws("stepfunctions")
     machines = {m["type"]: m for m in sfn.list_state_machines()["stateMachines"]}
-    # The Jobs machine holds the jobs; the express admission machine only starts them.
+    # The Jobs machine holds the jobs; the express admission and delivery machines only start and announce them.
     assert set(machines) == {"STANDARD", "EXPRESS"}
     executions = sfn.list_executions(stateMachineArn=machines["STANDARD"]["stateMachineArn"])["executions"]
     mine = [e for e in executions if e["name"] == accepted["jobId"]]
@@ -146,7 +146,7 @@ def test_the_aws_endpoint_lists_the_jobs_and_their_history(cloud):
     assert mine and mine[0]["status"] == "SUCCEEDED"
     history = sfn.get_execution_history(executionArn=mine[0]["executionArn"])["events"]
     entered = [e["stateEnteredEventDetails"]["name"] for e in history if "stateEnteredEventDetails" in e]
-    assert entered == ["ValidateJob", "RouteByKind", "CreateUser", "UserSucceeded", "SuccessCallbackRequested",
+    assert entered == ["ValidateJob", "RouteByKind", "CreateUser", "UserSucceeded", "StartDelivery",
                        "Succeeded"]
     started = json.loads(history[0]["executionStartedEventDetails"]["input"])
     assert started["kind"] == "user" and started["request"]["name"] == "Console Watcher"

@@ -14,15 +14,17 @@ KEY = "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"  # as the stack generates it: 32 base64
 def secret(aws, monkeypatch) -> str:
     arn = boto3.client("secretsmanager").create_secret(Name="callback-signing", SecretString=KEY)["ARN"]
     monkeypatch.setenv("CALLBACK_SECRET_ARN", arn)
-    monkeypatch.setenv("API_STAGE_NAME", "v1")
     monkeypatch.setenv("STEPGATE_ALLOW_LOOPBACK_CALLBACKS", "true")
     return "whsec_" + KEY
 
 
+EVENT = {"type": "terminal", "jobId": "job-7", "kind": "recognition", "status": "SUCCEEDED",
+         "finishedAt": "2026-11-22T08:00:00Z", "resultUrl": "/v1/recognitions/job-7/labels"}
+
+
 def task(url: str, attempt: int = 0) -> dict:
-    return {"jobId": "job-7", "kind": "recognition", "status": "SUCCEEDED", "callbackUrl": url,
-            "finishedAt": "2026-11-22T08:00:00Z", "result": {"jobId": "job-7", "labelCount": 2},
-            "attempt": attempt, "maxAttempts": 2}
+    """The Delivery workflow's DeliverCallback payload."""
+    return {"jobId": "job-7", "callbackUrl": url, "event": EVENT, "attempt": attempt, "maxAttempts": 2}
 
 
 def test_the_event_is_posted_signed_and_acknowledged(secret, lambda_context):
@@ -31,8 +33,7 @@ def test_the_event_is_posted_signed_and_acknowledged(secret, lambda_context):
     assert outcome == {"status": "delivered", "attempts": 1, "lastHttpStatus": 204}
     [delivery] = receiver.deliveries
     assert delivery.verification_error is None and delivery.headers["webhook-id"] == "msg_job-7"
-    assert delivery.event == {"jobId": "job-7", "kind": "recognition", "status": "SUCCEEDED",
-                              "resultUrl": "/v1/recognitions/job-7/labels", "finishedAt": "2026-11-22T08:00:00Z"}
+    assert delivery.event == EVENT  # posted as the workflow shaped it
 
 
 def test_a_refused_attempt_is_raised_for_the_workflow_to_retry_then_reported(secret, lambda_context):

@@ -14,8 +14,9 @@ def test_search_job_comes_back_whole_with_location_code(load_event, lambda_conte
     event = load_event("validate_job_search")
     # When validated
     result = handler(event, lambda_context)
-    # Then all five fields come back and the location is the canonical code
-    assert result == {**event, "request": {**event["request"], "location": "JFK"}}
+    # Then all five fields come back, the location is the canonical code, and where the terminal event goes
+    assert result == {**event, "request": {**event["request"], "location": "JFK"},
+                      "callbackUrl": event["request"].get("callbackUrl")}
 
 
 def test_user_job_is_normalised(load_event, lambda_context, monkeypatch):

@@ -14,6 +14,7 @@ from tests.infra.template_view import Resources
 ROOT = Path(__file__).resolve().parents[2]
 ASL_FILE = ROOT / "statemachine" / "jobs.asl.json"
 ADMISSION_ASL_FILE = ROOT / "statemachine" / "admission.asl.json"
+DELIVERY_ASL_FILE = ROOT / "statemachine" / "delivery.asl.json"
 OPENAPI_FILE = ROOT / "api" / "openapi.yaml"
 
 
@@ -81,3 +82,19 @@ def admission_asl_text() -> str:
 @pytest.fixture(scope="session")
 def admission_asl(admission_asl_text) -> dict[str, Any]:
     return json.loads(admission_asl_text)
+
+
+@pytest.fixture(scope="session")
+def delivery_machine(resources) -> tuple[str, dict[str, Any]]:
+    """The Delivery state machine (logical id pinned by stacks/delivery.py)."""
+    return "DeliveryStateMachine", resources.of_type("AWS::StepFunctions::StateMachine")["DeliveryStateMachine"]
+
+
+@pytest.fixture(scope="session")
+def delivery_asl_text() -> str:
+    return DELIVERY_ASL_FILE.read_text()
+
+
+@pytest.fixture(scope="session")
+def delivery_asl(delivery_asl_text) -> dict[str, Any]:
+    return json.loads(delivery_asl_text)

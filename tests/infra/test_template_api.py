@@ -12,7 +12,7 @@ from tests.infra.template_view import PLACEHOLDER, as_list, operations, sub_text
 # docs/ARCHITECTURE.md, "API placeholders".
 API_PLACEHOLDERS = {
     "ApiRoleArn", "AdmissionStateMachineArn", "JobsStateMachineName", "OffersReaderFunctionArn", "CancelJobFunctionArn",
-    "LabelsTableName", "UsersTableName", "UploadsBucketName", "RetryAfterSeconds", "RetryAfterByKind",
+    "LabelsTableName", "UsersTableName", "JobsTableName", "UploadsBucketName", "RetryAfterSeconds", "RetryAfterByKind",
     "StatusRetryAfterSeconds",
 }
 PROSE_KEYS = {"description", "summary"}
@@ -161,3 +161,14 @@ def test_labels_are_read_by_a_query_the_role_may_run_on_the_labels_table_only(ap
     role_id = next(v for _, v in walk(api["Properties"]["Body"]) if v and "ApiRoleArn" in v)["ApiRoleArn"]["Fn::GetAtt"][0]
     queries = [s for s in resources.statements_of_role(role_id) if "dynamodb:Query" in as_list(s["Action"])]
     assert len(queries) == 1 and "LabelsTable" in json.dumps(queries[0]["Resource"])
+
+
+def test_the_callback_outcome_is_read_by_get_item_on_the_jobs_table(api_body, resources):
+    read = integration(api_body, "/jobs/{jobId}/callback", "GET")
+    assert read["type"].lower() == "aws"
+    assert sub_text(read["uri"]).endswith(":dynamodb:action/GetItem")
+    assert sub_text(read["credentials"]) == "${ApiRoleArn}"
+    [role] = [name for name in resources.of_type("AWS::IAM::Role") if name.startswith("ApiIntegrationRole")]
+    on_jobs_table = {a for s in resources.statements_of_role(role) for a in as_list(s["Action"])
+                     if {"Fn::GetAtt": ["JobsTable", "Arn"]} in as_list(s["Resource"])}
+    assert on_jobs_table == {"dynamodb:GetItem"}

@@ -11,7 +11,8 @@ ENVIRONMENT = {
     "label_worker": {"RESULT_TTL_SECONDS"},
     "create_user": {"USERS_TABLE_NAME"},
     "offers_reader": {"OFFERS_TABLE_NAME", "RETRY_AFTER_SECONDS"},
-    "deliver_callback": {"CALLBACK_SECRET_ARN", "API_STAGE_NAME"},
+    "describe_failure": set(),
+    "deliver_callback": {"CALLBACK_SECRET_ARN"},
     "cancel_job": {"JOBS_STATE_MACHINE_ARN", "OFFERS_TABLE_NAME", "LABELS_TABLE_NAME", "USERS_TABLE_NAME",
                    "JOBS_TABLE_NAME", "CANCELLATION_RETENTION_SECONDS", "RETRY_AFTER_SECONDS"},
 }

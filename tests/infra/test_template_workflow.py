@@ -14,7 +14,7 @@ from tests.infra.template_view import PLACEHOLDER, as_list
 # docs/ARCHITECTURE.md, "Workflow substitutions".
 SUBSTITUTION_KEYS = {
     "ValidateJobFunctionArn", "SearchWorkerFunctionArn", "LabelWorkerFunctionArn", "CreateUserFunctionArn",
-    "DeliverCallbackFunctionArn",
+    "DescribeFailureFunctionArn", "DeliveryStateMachineArn", "ApiStageName",
     "OffersTableName", "LabelsTableName", "JobsTableName", "ResultTtlSeconds", "ExpiredResultGraceSeconds",
 }
 
@@ -64,7 +64,7 @@ def test_result_ttl_substitution_follows_context(state_machine, context):
     assert resource["Properties"]["DefinitionSubstitutions"]["ResultTtlSeconds"] == str(context["resultTtlMinutes"] * 60)
 
 
-@pytest.mark.parametrize("definition", ["asl", "admission_asl"])
+@pytest.mark.parametrize("definition", ["asl", "admission_asl", "delivery_asl"])
 def test_every_transition_targets_an_existing_state_and_every_state_is_reachable(definition, request):
     for where, states_map in state_maps(request.getfixturevalue(definition)):
         states = states_map["States"]
@@ -83,7 +83,7 @@ def test_every_transition_targets_an_existing_state_and_every_state_is_reachable
         assert reachable == set(states), f"{where}: unreachable states {sorted(set(states) - reachable)}"
 
 
-@pytest.mark.parametrize("definition", ["asl", "admission_asl"])
+@pytest.mark.parametrize("definition", ["asl", "admission_asl", "delivery_asl"])
 def test_every_task_catches_its_failures(definition, request):
     for where, states_map in state_maps(request.getfixturevalue(definition)):
         for name, state in states_map["States"].items():
@@ -126,15 +126,18 @@ def test_role_invokes_exactly_the_substituted_functions_and_writes_exactly_the_s
     assert not any(re.match(r"dynamodb:(?!PutItem$)", a) for s in statements for a in as_list(s["Action"]))
 
 
-def test_callback_tasks_get_one_more_attempt_than_their_retries(asl):
-    # The delivery Lambda returns (instead of raising) its failure on attempt `maxAttempts`, so the job never
-    # fails for its callback: the payload's maxAttempts must be the Retry's MaxAttempts + 1.
-    for name in ("NotifySuccess", "NotifyFailure"):
-        state = asl["States"][name]
-        [retrier] = [r for r in state["Retry"] if r["ErrorEquals"] == ["CallbackNotDelivered"]]
-        assert state["Parameters"]["Payload"]["maxAttempts"] == retrier["MaxAttempts"] + 1
-        # Bounded: the waits between attempts add up to at most a minute.
-        waits = [min(retrier["IntervalSeconds"] * retrier["BackoffRate"] ** n, retrier.get("MaxDelaySeconds", 1e9))
-                 for n in range(retrier["MaxAttempts"])]
-        assert sum(waits) <= 60
-        assert state["Catch"][-1]["ErrorEquals"] == ["States.ALL"]
+def test_the_job_starts_delivery_without_waiting_and_only_delivery(asl, state_machine, delivery_machine, resources):
+    # Issue 9 §3b: no .sync, so the job is terminal as soon as its result is stored
+    starts = {name: state for name, state in asl["States"].items()
+              if state.get("Resource", "").startswith("arn:aws:states:::states:")}
+    assert set(starts) == {"StartDelivery", "StartFailureDelivery"}
+    for state in starts.values():
+        assert state["Resource"] == "arn:aws:states:::states:startExecution"
+        assert state["Parameters"]["StateMachineArn"] == "${DeliveryStateMachineArn}"
+        assert state["Catch"][-1]["ErrorEquals"] == ["States.ALL"]  # a lost delivery never fails the job
+    _, resource = state_machine
+    delivery_id, _ = delivery_machine
+    assert resource["Properties"]["DefinitionSubstitutions"]["DeliveryStateMachineArn"] == {"Ref": delivery_id}
+    statements = resources.statements_of_role(resource["Properties"]["RoleArn"]["Fn::GetAtt"][0])
+    states_actions = [(a, s["Resource"]) for s in statements for a in as_list(s["Action"]) if a.startswith("states:")]
+    assert states_actions == [("states:StartExecution", {"Ref": delivery_id})]

@@ -58,7 +58,7 @@ def test_a_search_retried_twice_shows_the_retries_and_the_path_it_took(jobs, con
     # Then the path taken succeeded, SearchOffers after two retries, and the other kinds' states were not reached
     statuses = _statuses(page)
     assert page["execution"]["status"] == "SUCCEEDED"
-    for name in ["ValidateJob", "RouteByKind", "SearchOffers", "SaveOffers", "SuccessCallbackRequested", "Succeeded"]:
+    for name in ["ValidateJob", "RouteByKind", "SearchOffers", "SaveOffers", "StartDelivery", "Succeeded"]:
         assert statuses[name] == "succeeded", name
     assert page["states"]["SearchOffers"]["retries"] == 2
     assert page["states"]["SaveOffers"]["retries"] == 0

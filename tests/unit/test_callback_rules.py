@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from stepgate_jobs.callbacks import callback_event, deliver_callback, validate_callback_url
+from stepgate_jobs.callbacks import deliver_callback, failure_event, validate_callback_url
 from stepgate_jobs.errors import CallbackNotDelivered, ValidationError
 from stepgate_client.webhooks import verify
 from stepgate_webhooks import signed_headers
@@ -41,24 +41,20 @@ def test_the_local_cloud_accepts_http_loopback():
     assert validate_callback_url("http://127.0.0.1:8080/hook", allow_loopback=True)
 
 
-@pytest.mark.parametrize("kind, result, url", [
-    ("search", {"jobId": "j-1"}, "/v1/searches/j-1/offers"),
-    ("recognition", {"jobId": "j-1"}, "/v1/recognitions/j-1/labels"),
-    ("user", {"jobId": "j-1", "userId": "u-9"}, "/v1/users/u-9"),
-])
-def test_a_success_event_carries_the_result_url(kind, result, url):
-    event = callback_event("j-1", kind, "SUCCEEDED", "2026-11-22T08:00:00Z", "v1", result=result)
-    assert event == {"jobId": "j-1", "kind": kind, "status": "SUCCEEDED", "resultUrl": url,
-                     "finishedAt": "2026-11-22T08:00:00Z"}
-
-
-def test_a_failure_event_carries_the_error_as_a_problem():
+def test_a_failure_event_is_the_terminal_event_with_the_problem_the_status_shows():
+    # The success event is built by the Jobs workflow itself (tests/workflow/test_callback_workflow.py).
     cause = json.dumps({"errorType": "ValidationError", "errorMessage": "pickupAt: must not be in the past"})
-    event = callback_event("j-1", "search", "FAILED", "2026-11-22T08:00:00Z", "v1",
-                           error="ValidationError", cause=cause)
-    assert event["error"] == {"type": "urn:stepgate:problem:validation-error", "title": "ValidationError",
-                              "detail": "pickupAt: must not be in the past"}
-    assert "resultUrl" not in event
+    event = failure_event("j-1", "search", "2026-11-22T08:00:00Z", "ValidationError", cause)
+    assert event == {"type": "terminal", "jobId": "j-1", "kind": "search", "status": "FAILED",
+                     "finishedAt": "2026-11-22T08:00:00Z",
+                     "error": {"type": "urn:stepgate:problem:validation-error", "title": "ValidationError",
+                               "status": 422, "detail": "pickupAt: must not be in the past", "field": "pickupAt"}}
+
+
+@pytest.mark.parametrize("error, detail", [("SupplierUnavailable", "x: y"), ("ValidationError", "no field here"),
+                                           ("States.Timeout", "email: looks like a field")])
+def test_only_field_bearing_errors_with_a_field_prefix_name_a_field(error, detail):
+    assert "field" not in failure_event("j-1", "user", "2026-11-22T08:00:00Z", error, detail)["error"]
 
 
 class RecordingSender:
@@ -106,5 +102,5 @@ def test_an_unacceptable_url_is_never_contacted():
 @pytest.mark.parametrize("error, slug", [("UserAlreadyExists", "user-already-exists"), ("States.Timeout", "job-failed"),
                                          ("Lambda.Unknown", "job-failed"), (None, "job-failed")])
 def test_failure_events_name_errors_as_the_status_document_does(error, slug):
-    event = callback_event("j-1", "user", "FAILED", "2026-11-22T08:00:00Z", "v1", error=error, cause="boom")
+    event = failure_event("j-1", "user", "2026-11-22T08:00:00Z", error, "boom")
     assert event["error"]["type"] == f"urn:stepgate:problem:{slug}" and event["error"]["detail"] == "boom"

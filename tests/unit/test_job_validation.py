@@ -135,7 +135,7 @@ def test_email_syntax(email, valid):
     assert is_valid_email(email) is valid
 
 
-def test_validate_job_returns_all_five_fields_with_normalised_request():
+def test_validate_job_returns_the_job_with_normalised_request_and_its_callback_url():
     job = JobPayload.model_validate(
         {"jobId": "j-1", "kind": "user", "submittedAt": "2026-11-22T07:56:35Z", "submittedEpoch": 1795334195,
          "request": {"name": "Ada ", "email": "ADA@EXAMPLE.COM"}}
@@ -143,5 +143,5 @@ def test_validate_job_returns_all_five_fields_with_normalised_request():
     # When validated / Then the job comes back whole, with its request normalised
     assert validate_job(job, SETTINGS, FakeObjects()) == {
         "jobId": "j-1", "kind": "user", "submittedAt": "2026-11-22T07:56:35Z", "submittedEpoch": 1795334195,
-        "request": {"name": "Ada", "email": "ada@example.com"},
+        "request": {"name": "Ada", "email": "ada@example.com"}, "callbackUrl": None,
     }

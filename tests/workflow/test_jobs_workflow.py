@@ -63,7 +63,7 @@ def test_search_job_prices_offers_and_stores_them_with_a_ttl(jobs):
     output = json.loads(result["output"])
     assert output["kind"] == "search" and output["offerCount"] > 0
     assert jobs.entered_states(execution) == [
-        "ValidateJob", "RouteByKind", "SearchOffers", "SaveOffers", "SuccessCallbackRequested", "Succeeded"]
+        "ValidateJob", "RouteByKind", "SearchOffers", "SaveOffers", "StartDelivery", "Succeeded"]
     item = _item(jobs, "OffersTable", {"jobId": {"S": output["jobId"]}})
     offers = json.loads(item["offers"]["S"])
     assert len(offers) == output["offerCount"] == int(item["offerCount"]["N"])
@@ -132,8 +132,8 @@ def test_a_rule_violation_fails_the_job_naming_the_field_and_records_the_failure
     assert result["status"] == "FAILED"
     assert result["error"] == "ValidationError"
     assert _lambda_error(result)["errorMessage"].startswith("dropoffAt: ")
-    assert jobs.entered_states(execution)[-6:] == ["NoteFailureTime", "RecordFailure", "FailureCallbackRequested",
-                                                   "ReportFailure", "FailWithReport", "JobFailed"]
+    assert jobs.entered_states(execution)[-7:] == ["NoteFailureTime", "RecordFailure", "DescribeFailure",
+                                                   "StartFailureDelivery", "ReportFailure", "FailWithReport", "JobFailed"]
     job_id = execution.rsplit(":", 1)[1]
     record = _item(jobs, "JobsTable", {"jobId": {"S": job_id}})
     assert record["status"]["S"] == "FAILED" and record["error"]["S"] == "ValidationError"

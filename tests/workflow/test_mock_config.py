@@ -60,8 +60,8 @@ def test_catch_path_records_the_failure(jobs):
     # Then the Catch routes to RecordFailure and the job ends FAILED with the mocked error
     assert result["status"] == "FAILED"
     assert result["error"] == "ValidationError"
-    assert jobs.entered_states(execution) == ["ValidateJob", "NoteFailureTime", "RecordFailure", "FailureCallbackRequested",
-                                              "ReportFailure", "FailWithReport", "JobFailed"]
+    assert jobs.entered_states(execution) == ["ValidateJob", "NoteFailureTime", "RecordFailure", "DescribeFailure",
+                                              "StartFailureDelivery", "ReportFailure", "FailWithReport", "JobFailed"]
 
 
 def test_an_unknown_test_case_is_refused_with_a_clear_error(jobs):

@@ -14,6 +14,10 @@ moto counts only the current state's retries, so every Map iteration would get r
 
 State machine names in the file may be the deployed name, the template's logical id, or an
 alias registered by the local cloud (for Stepgate: `Jobs`).
+
+A state machine may also have a default test case (`LOCALCLOUD_JOBS_TEST_CASE` for Jobs): every
+execution started on its plain ARN runs as if started on `#<that test case>`, so jobs submitted
+through the API (whose StartExecution the admission workflow makes) meet it too.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ _ORIGINAL_MOCKED_RESPONSE = Environment.get_current_mocked_response
 _counting = threading.Lock()
 _pending = threading.local()
 _aliases: dict[str, str] = {}
+_default_test_cases: dict[str, str] = {}  # state machine name -> test case for executions started without one
 
 
 class MockConfigError(ValueError):
@@ -75,6 +80,15 @@ def register_state_machines(state_machines: dict[str, str]) -> None:
         register_alias(logical, name)
         if logical.startswith("Jobs") or "Jobs" in logical:
             register_alias("Jobs", name)
+
+
+def set_default_test_case(state_machine_name: str, test_case: str | None) -> None:
+    """Run every execution of `state_machine_name` started without `#TestCase` on `test_case` (None: none)."""
+    if test_case:
+        load_test_case(state_machine_name, test_case)  # a missing file or test case stops start-up, not a job
+        _default_test_cases[state_machine_name] = test_case
+    else:
+        _default_test_cases.pop(state_machine_name, None)
 
 
 def load_config(path: str | os.PathLike | None = None) -> RawMockConfig:
@@ -122,6 +136,8 @@ def _mocked_response_by_invocation(self: Environment):
 
 def _start_execution(self, state_machine_arn: str, *args: Any, **kwargs: Any):
     base_arn, _, test_case = state_machine_arn.partition("#")
+    if not test_case and _default_test_cases:
+        test_case = _default_test_cases.get(self.describe_state_machine(base_arn).name, "")
     if not test_case:
         return _ORIGINAL_START(self, state_machine_arn, *args, **kwargs)
     state_machine = self.describe_state_machine(base_arn)
@@ -150,6 +166,7 @@ def install_mock_config_support() -> None:
 
 
 def uninstall_mock_config_support() -> None:
+    _default_test_cases.clear()
     parser_models.StepFunctionsParserBackend.start_execution = _ORIGINAL_START
     parser_execution.Execution._get_start_execution_worker = _ORIGINAL_WORKER
     Environment.get_current_mocked_response = _ORIGINAL_MOCKED_RESPONSE

@@ -1,0 +1,48 @@
+"""The Delivery state machine, defined only by statemachine/delivery.asl.json."""
+
+from __future__ import annotations
+
+from aws_cdk import RemovalPolicy
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_stepfunctions as sfn
+from constructs import Construct
+
+from stacks.settings import DELIVERY_STATE_MACHINE_FILE, Settings, log_retention
+from stacks.storage import Storage
+from stacks.workers import Workers
+
+
+class Delivery(Construct):
+    """An EXPRESS state machine Jobs starts without waiting: a job's terminal event, one Parallel branch per channel."""
+
+    def __init__(self, scope: Construct, construct_id: str, *, settings: Settings, storage: Storage,
+                 workers: Workers) -> None:
+        super().__init__(scope, construct_id)
+
+        self.log_group = logs.LogGroup(
+            self,
+            "DeliveryLogs",
+            retention=log_retention(settings.log_retention_days),
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+        self.state_machine = sfn.StateMachine(
+            self,
+            "DeliveryStateMachine",
+            state_machine_type=sfn.StateMachineType.EXPRESS,
+            definition_body=sfn.DefinitionBody.from_string(DELIVERY_STATE_MACHINE_FILE.read_text()),
+            definition_substitutions={
+                "DeliverCallbackFunctionArn": workers.deliver_callback.function_arn,
+                "JobsTableName": storage.jobs_table.table_name,
+            },
+            # Every transition, but no data: the input holds the receiver's URL and the job's event.
+            logs=sfn.LogOptions(destination=self.log_group, level=sfn.LogLevel.ALL, include_execution_data=False),
+            tracing_enabled=True,
+        )
+        # Pinned: Jobs' definition names it, and the local cloud finds it by it.
+        self.state_machine.node.default_child.override_logical_id("DeliveryStateMachine")
+
+        # Exactly what the ASL calls: the delivery function (unqualified ARN) and the callback record's UpdateItem.
+        iam.Grant.add_to_principal(grantee=self.state_machine, actions=["lambda:InvokeFunction"],
+                                   resource_arns=[workers.deliver_callback.function_arn])
+        storage.jobs_table.grant(self.state_machine, "dynamodb:UpdateItem")
