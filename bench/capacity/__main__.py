@@ -46,10 +46,13 @@ def main(argv: list[str] | None = None) -> int:
     facts = read_template(assembly.template)
     settings = settings_for(ROOT, context)
     quotas = DEFAULT_QUOTAS + usage_plan_quotas(facts.usage_plan_rate_limit, facts.usage_plan_quota_per_day)
+    load_before = os.getloadavg()[0]
     measurements = measure(assembly, facts, args.jobs_per_kind)
 
     print(f"Stepgate capacity and cost, us-east-1 (measured on {platform.machine()}, {os.cpu_count()} cores, "
-          f"Python {platform.python_version()}; template {assembly.directory.name})")
+          f"Python {platform.python_version()}; load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after; "
+          f"template {assembly.directory.name})")
+    print("  Durations are the local cloud's: on a busy machine jobs run longer, and are polled more, than on AWS.")
     print("\n".join(template_summary(facts)), end="\n\n")
     print("\n".join(measured_table(measurements, facts)), end="\n\n")
 
