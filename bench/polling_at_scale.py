@@ -72,7 +72,8 @@ def job_request(kind: str, index: int) -> tuple[str, dict]:
 
 
 async def follow_job(client: httpx.AsyncClient, kind: str, index: int, pollers: int, tally: Tally,
-                     deadline: float, all_accepted: asyncio.Event, accepted: list[int], jobs: int) -> None:
+                     deadline: float, all_accepted: asyncio.Event, accepted: list[int], jobs: int,
+                     push: bool = False) -> None:
     """Submit one job and, once every job is accepted, poll it to its end, honouring every Retry-After."""
     path, body = job_request(kind, index)
     while True:
@@ -85,12 +86,41 @@ async def follow_job(client: httpx.AsyncClient, kind: str, index: int, pollers: 
             _count_in(accepted, jobs, all_accepted)
             return
         await asyncio.sleep(retry_after(response))
-    status_url, wait = response.json()["statusUrl"], retry_after(response)
+    accepted_body = response.json()
+    status_url, wait = accepted_body["statusUrl"], retry_after(response)
     _count_in(accepted, jobs, all_accepted)
     await all_accepted.wait()  # the local cloud accepts a few jobs a second: poll them all together
     tally.polling_started = tally.polling_started or time.monotonic()
+    if push:  # as the SDK does: its WebSocket first, polling when push fails
+        outcome = await follow_over_websocket(accepted_body["eventsUrl"], accepted_body["jobId"], tally, deadline)
+        if outcome:
+            tally.finished[outcome] += 1
+            return
     outcomes = await asyncio.gather(*(poll(client, status_url, wait, tally, deadline) for _ in range(pollers)))
     tally.finished[outcomes[0]] += 1
+
+
+async def follow_over_websocket(events_url: str, job_id: str, tally: Tally, deadline: float) -> str | None:
+    """Subscribe over the WebSocket API (D2) and wait for the terminal event; None means: fall back to polling."""
+    from websockets.asyncio.client import connect
+    from websockets.exceptions import InvalidStatus, WebSocketException
+
+    try:
+        async with connect(events_url, additional_headers={"x-api-key": API_KEY}, open_timeout=60) as socket:
+            tally.answers["WS connected"] += 1
+            await socket.send(json.dumps({"action": "subscribe", "jobIds": [job_id]}))
+            while time.monotonic() < deadline:
+                event = json.loads(await asyncio.wait_for(socket.recv(), timeout=deadline - time.monotonic()))
+                tally.answers[f"WS {event.get('type')}"] += 1
+                if event.get("type") == "terminal":
+                    return event.get("status", "?")
+                if event.get("type") == "error":
+                    return None
+    except InvalidStatus as refused:
+        tally.answers[f"WS handshake {refused.response.status_code}"] += 1
+    except (OSError, asyncio.TimeoutError, WebSocketException) as failed:
+        tally.answers[f"WS {type(failed).__name__}"] += 1
+    return None
 
 
 def _count_in(accepted: list[int], jobs: int, all_accepted: asyncio.Event) -> None:
@@ -113,14 +143,15 @@ async def poll(client: httpx.AsyncClient, status_url: str, wait: float, tally: T
     return "gave up"
 
 
-async def drive(base_url: str, kind: str, jobs: int, pollers: int, connections: int, timeout: float) -> Tally:
+async def drive(base_url: str, kind: str, jobs: int, pollers: int, connections: int, timeout: float,
+                push: bool = False) -> Tally:
     tally = Tally()
     limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
     async with httpx.AsyncClient(base_url=base_url + "/", headers={"x-api-key": API_KEY}, limits=limits,
                                  timeout=httpx.Timeout(60, pool=None)) as client:
         deadline, all_accepted, accepted = time.monotonic() + timeout, asyncio.Event(), [0]
-        await asyncio.gather(*(follow_job(client, kind, index, pollers, tally, deadline, all_accepted, accepted, jobs)
-                               for index in range(jobs)))
+        await asyncio.gather(*(follow_job(client, kind, index, pollers, tally, deadline, all_accepted, accepted, jobs,
+                                          push) for index in range(jobs)))
         tally.polling_seconds = time.monotonic() - tally.polling_started
     return tally
 
@@ -139,10 +170,8 @@ def unavailable(mode: str, template: dict) -> str | None:
     facts = read_template(template)
     if mode == "cache" and not facts.status_cache_ttl_seconds:
         return "the template has no stage cache on GET /jobs/{jobId} (statusCacheSeconds is not implemented here)"
-    if mode == "websocket":
-        if not facts.has_websocket_api:
-            return "the template has no WebSocket API"
-        return "WebSocket subscribers are not driven by this bench yet"
+    if mode == "websocket" and not facts.has_websocket_api:
+        return "the template has no WebSocket API"
     return None
 
 
@@ -170,7 +199,8 @@ def run_mode(mode: str, kind: str, jobs: int, pollers: int, connections: int, ti
         stage = next(r["Properties"]["StageName"] for r in assembly.template["Resources"].values()
                      if r["Type"] == "AWS::ApiGateway::Stage")
         began = time.monotonic()
-        tally = asyncio.run(drive(f"http://127.0.0.1:{api_port}/{stage}", kind, jobs, pollers, connections, timeout))
+        tally = asyncio.run(drive(f"http://127.0.0.1:{api_port}/{stage}", kind, jobs, pollers, connections, timeout,
+                                  push=mode == "websocket"))
         wall = time.monotonic() - began
     finally:
         process.send_signal(signal.SIGINT)

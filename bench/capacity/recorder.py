@@ -46,7 +46,6 @@ class _Execution:
     include_data: bool
     started: float = field(default_factory=time.monotonic)
     ended: float | None = None
-    in_task_state: bool = False
     scheduled_in_state: int = 0
 
 
