@@ -187,7 +187,8 @@ def run_mode(mode: str, kind: str, jobs: int, pollers: int, connections: int, ti
     api_port, aws_port = free_port(), free_port()
     calls_file = ROOT / f".bench-polling-{mode}-calls.json"
     log_file = ROOT / f".bench-polling-{mode}.log"
-    env = {**os.environ, "PORT": str(api_port), "AWS_PORT": str(aws_port), "STEPGATE_API_KEY": API_KEY,
+    env = {**os.environ, "PORT": str(api_port), "AWS_PORT": str(aws_port), "WS_PORT": str(free_port()),
+           "STEPGATE_API_KEY": API_KEY,
            "STEPGATE_CDK_OUT": str(assembly.directory), "LOCALCLOUD_AWS_QUOTAS": "default",
            "API_CALLS_FILE": str(calls_file), "PYTHONPATH": str(ROOT),
            "LOCALCLOUD_MAX_WORKERS": os.environ.get("LOCALCLOUD_MAX_WORKERS", WORKERS)}
