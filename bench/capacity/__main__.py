@@ -46,6 +46,9 @@ def main(argv: list[str] | None = None) -> int:
     facts = read_template(assembly.template)
     settings = settings_for(ROOT, context)
     quotas = DEFAULT_QUOTAS + usage_plan_quotas(facts.usage_plan_rate_limit, facts.usage_plan_quota_per_day)
+    if args.mode == "websocket" and not facts.has_websocket_api:
+        print(f"MODE=websocket cannot be modelled: {_why_not('websocket', facts)}")
+        return 2
     load_before = os.getloadavg()[0]
     measurements = measure(assembly, facts, args.jobs_per_kind)
 
