@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Stepgate capacity and cost, us-east-1 (measured on {platform.machine()}, {os.cpu_count()} cores, "
           f"Python {platform.python_version()}; load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after; "
           f"template {assembly.directory.name})")
-    print("  Durations are the local cloud's: on a busy machine jobs run longer, and are polled more, than on AWS.")
+    print("  Polls per job follow each job's work (Lambda billed time + admission), not the local cloud's wall time.")
     print("\n".join(template_summary(facts)), end="\n\n")
     print("\n".join(measured_table(measurements, facts)), end="\n\n")
 
@@ -96,11 +96,15 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _demand(mode, kind, measured, facts, settings, pollers):
-    polls = mean_polls(measured.job.job_seconds, rule_for(settings, kind))
+    # Polls, cache windows and connection minutes follow the job's work, not this machine's wall time.
+    job = replace(measured.job, job_seconds=measured.job.work_seconds)
+    subscriber = measured.with_subscriber and replace(measured.with_subscriber,
+                                                      job_seconds=measured.with_subscriber.work_seconds)
+    polls = mean_polls(job.job_seconds, rule_for(settings, kind))
     try:
-        return demand(mode, measured.job, measured.status_request, measured.result_request, polls=polls,
+        return demand(mode, job, measured.status_request, measured.result_request, polls=polls,
                       pollers=pollers, cache_ttl_seconds=facts.status_cache_ttl_seconds,
-                      with_callback=measured.with_callback, with_subscriber=measured.with_subscriber,
+                      with_callback=measured.with_callback, with_subscriber=subscriber,
                       websocket_messages=measured.websocket_messages)
     except ValueError:
         return None

@@ -25,6 +25,12 @@ class Usage:
     sync_express_seconds: float = 0.0                              # StartSyncExecution runs (admission), summed
     job_seconds: float = 0.0                                       # submit to terminal status, summed
 
+    @property
+    def work_seconds(self) -> float:
+        """The job's own work: its Lambda functions' billed time and the admission's run. The wait a client
+        sees on AWS is close to this; the local cloud's wall time adds its own overhead, which grows with load."""
+        return sum(self.lambda_billed_ms.values()) / 1000 + self.sync_express_seconds
+
     def per_one(self) -> "Usage":
         scaled = Usage(count=1, job_seconds=self.job_seconds / self.count,
                        sync_express_seconds=self.sync_express_seconds / self.count)

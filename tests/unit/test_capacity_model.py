@@ -154,3 +154,8 @@ def test_the_stack_rule_as_the_model_reads_it():
     assert first_wait(settings, "user") == 10            # base = max(retryAfterSeconds 2, cache 10)
     assert rule_for(settings, "user")(0, 3) == 10        # fresh: submitted at second 0, polled at 3
     assert rule_for(settings, "user")(0, 15) == 20       # recent: same 100-second window
+
+
+def test_a_jobs_work_is_its_lambda_time_and_its_admission():
+    usage = Usage(lambda_billed_ms=Counter({"Worker": 1500, "Other": 500}), sync_express_seconds=0.25, job_seconds=9)
+    assert usage.work_seconds == pytest.approx(2.25)
