@@ -79,7 +79,11 @@ def _short(headroom: Headroom | None) -> str:
         return "n/a"
     name = headroom.quota.key.split(":")[1] if ":" in headroom.quota.key else headroom.quota.key
     per_key = " /key" if headroom.quota.scope == "API key" else ""
-    return f"{name}{per_key} at {headroom.max_jobs_per_second:,.1f}"
+    return f"{name}{per_key} at {_rate(headroom.max_jobs_per_second)}"
+
+
+def _rate(jobs_per_second: float) -> str:
+    return f"{jobs_per_second:,.1f}" if jobs_per_second >= 1 else f"{jobs_per_second:.3f}"
 
 
 def quota_table(mode: str, rate: float, by_kind: dict[str, list[Headroom]]) -> list[str]:
@@ -93,7 +97,7 @@ def quota_table(mode: str, rate: float, by_kind: dict[str, list[Headroom]]) -> l
         cells = []
         for kind in kinds:
             found = next((h for h in by_kind[kind] if h.quota == quota), None)
-            cells.append(f"{found.max_jobs_per_second:,.1f}" if found else "-")
+            cells.append(_rate(found.max_jobs_per_second) if found else "-")
         unit = "/s" if quota.unit == "/s" else " concurrent"
         limit = f"{quota.limit:,.0f}" if quota.limit >= 1 else f"{quota.limit:.4f}"
         lines.append(_row(f"{quota.name} ({limit}{unit})", cells, width=72))
