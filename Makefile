@@ -13,7 +13,7 @@ export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
 help: ## this list
 	@grep -hE '^[a-z][a-z-]*:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /  make \1\t/' | expand -t 22
 	@echo
-	@echo "make run reads: SEARCH_LATENCY_MS (supplier latency, ms), STATUS_CACHE_SECONDS (status stage cache TTL, 0 = off), STEPGATE_STAGE, STEPGATE_API_KEY, PORT, AWS_PORT"
+	@echo "make run reads: SEARCH_LATENCY_MS (supplier latency, ms), STATUS_CACHE_SECONDS (status stage cache TTL, 0 = off), STEPGATE_STAGE, STEPGATE_API_KEY, PORT, AWS_PORT, WS_PORT (WebSocket events, default 3001)"
 	@echo "  LOCALCLOUD_STATE=.localcloud/state (keep state across restarts), LOCALCLOUD_FAULTS=SearchOffers:0.3 (+ LOCALCLOUD_FAULTS_SEED),"
 	@echo "  LOCALCLOUD_JOBS_TEST_CASE=<test case in SFN_MOCK_CONFIG>; the README's local cloud table lists them all"
 	@echo "make capacity reads: RATE (jobs/s, 10), MODE (poll), POLLERS (1), JOBS (jobs measured per kind, 5), CACHE_SECONDS (10)"

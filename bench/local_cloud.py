@@ -195,7 +195,7 @@ def main() -> int:
           f"cloud assembly: sources changed, re-synthesized in {time.monotonic() - synth_started:.1f} s")
 
     api_port, aws_port = free_port(), free_port()
-    env = {**os.environ, "PORT": str(api_port), "AWS_PORT": str(aws_port), "STEPGATE_API_KEY": API_KEY,
+    env = {**os.environ, "PORT": str(api_port), "AWS_PORT": str(aws_port), "WS_PORT": str(free_port()), "STEPGATE_API_KEY": API_KEY,
            "STEPGATE_CDK_OUT": str(assembly.directory)}
     log = open(ROOT / ".localcloud-bench.log", "w")
     started = time.monotonic()

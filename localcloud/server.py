@@ -18,6 +18,7 @@ import threading
 import time
 import urllib.request
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import boto3
 from botocore.config import Config
@@ -34,6 +35,9 @@ from localcloud.moto_changes.stepfunctions.timing import scale_from_environment
 from localcloud.moto_changes.ttl_sweeper import TtlSweeper
 from localcloud.persistence import ENVIRONMENT_VARIABLE as STATE_VARIABLE, LocalState, state_from_environment
 
+if TYPE_CHECKING:
+    from localcloud.websocket import WebSocketGateway
+
 log = logging.getLogger("localcloud")
 
 REGION = "us-east-1"
@@ -41,7 +45,8 @@ ACCOUNT_ID = "123456789012"
 LOGS_DIR = PROJECT_ROOT / ".localcloud" / "logs"
 # The services the stack's IAM policies grant calls to, as the banner names them (moto serves them all).
 SERVICE_NAMES = {"states": "Step Functions", "dynamodb": "DynamoDB", "s3": "S3", "lambda": "Lambda",
-                 "rekognition": "Rekognition", "secretsmanager": "Secrets Manager"}
+                 "rekognition": "Rekognition", "secretsmanager": "Secrets Manager",
+                 "execute-api": "API Gateway @connections"}
 # Granted for AWS's own plumbing, which nothing exercises locally: role trust, log delivery, tracing.
 PLUMBING_SERVICES = {"sts", "logs", "xray"}
 
@@ -50,6 +55,7 @@ PLUMBING_SERVICES = {"sts", "logs", "xray"}
 class LocalCloudSettings:
     api_port: int = 3000
     aws_port: int = 4566
+    ws_port: int = 3001
     host: str = "127.0.0.1"
     api_key: str | None = None
     wait_time_scale: float = 1.0
@@ -60,6 +66,7 @@ class LocalCloudSettings:
         return cls(
             api_port=int(os.environ.get("PORT", "3000")),
             aws_port=int(os.environ.get("AWS_PORT", "4566")),
+            ws_port=int(os.environ.get("WS_PORT", "3001")),
             api_key=os.environ.get("STEPGATE_API_KEY") or None,
             wait_time_scale=scale_from_environment(),
             max_workers_per_function=int(os.environ.get("LOCALCLOUD_MAX_WORKERS", "8")),
@@ -72,6 +79,7 @@ class LocalCloud:
     settings: LocalCloudSettings
     api_key: str = ""
     stack: ProvisionedStack | None = None
+    websocket: "WebSocketGateway | None" = None
     state: LocalState | None = None
     state_summary: str = ""
     faults_summary: str = ""
@@ -81,6 +89,10 @@ class LocalCloud:
     @property
     def aws_endpoint(self) -> str:
         return f"http://{self.settings.host}:{self.settings.aws_port}"
+
+    @property
+    def websocket_endpoint(self) -> str:
+        return f"ws://{self.settings.host}:{self.settings.ws_port}"
 
     @property
     def api_base_url(self) -> str:
@@ -96,6 +108,7 @@ class LocalCloud:
     def start(self) -> None:
         _ensure_free(self.settings.host, self.settings.api_port, "PORT")
         _ensure_free(self.settings.host, self.settings.aws_port, "AWS_PORT")
+        _ensure_free(self.settings.host, self.settings.ws_port, "WS_PORT")
         self.state = state_from_environment(PROJECT_ROOT)
         if self.state is not None:
             self.state.open()  # its lock first: a second cloud on the same directory stops here
@@ -120,7 +133,8 @@ class LocalCloud:
         hook = install(runtime)
         self._stoppables.append(runtime.close)
 
-        self.stack = Provisioner(self.assembly, self.client, REGION, ACCOUNT_ID).provision()
+        self.stack = Provisioner(self.assembly, self.client, REGION, ACCOUNT_ID,
+                                 websocket_endpoint=self.websocket_endpoint).provision()
         for logical, spec in self.stack.functions.items():
             hook.register(spec)
             runtime.warm(spec)
@@ -143,6 +157,8 @@ class LocalCloud:
         threading.Thread(target=api_server.serve_forever, daemon=True, name="gateway").start()
         self._stoppables.append(api_server.shutdown)
 
+        self._start_websocket()
+
         sweeper = TtlSweeper(self.client("dynamodb"), list(self.stack.tables.values()))
         sweeper.start()
         self._stoppables.append(sweeper.stop)
@@ -161,6 +177,19 @@ class LocalCloud:
             self.faults_summary = configure_job_faults(jobs_name, definition, dict(os.environ))
         except ValueError as exc:  # a bad spec, mock file or test case stops start-up, not a job
             raise RuntimeError(str(exc)) from None
+
+    def _start_websocket(self) -> None:
+        """The template's WebSocket API, if it has one, on WS_PORT with the real protocol."""
+        from localcloud.websocket import WebSocketGateway, compile_websocket_api
+
+        if len(self.stack.websocket_apis) > 1:
+            raise RuntimeError("the local cloud serves one WebSocket API per template")
+        for resources in self.stack.websocket_apis.values():
+            self.websocket = WebSocketGateway(
+                compile_websocket_api(resources), api_keys={self.api_key}, aws_endpoint=self.aws_endpoint,
+                region=REGION, account_id=ACCOUNT_ID, host=self.settings.host, port=self.settings.ws_port)
+            self.websocket.start()
+            self._stoppables.append(self.websocket.stop)
 
     def _console(self) -> ConsoleApp:
         return ConsoleApp(ExecutionsReader(self.client("stepfunctions")), self.stack.state_machine_arn(),
@@ -204,6 +233,8 @@ class LocalCloud:
             f"  API          {self.api_base_url}",
             f"  AWS endpoint {self.aws_endpoint}  ({', '.join(services_called(self.assembly.template))})",
             f"  API key      {self.api_key}",
+            *([f"  Events       {self.websocket.url}  (WebSocket: x-api-key header, then "
+               '{"action":"subscribe","jobIds":[...]}; WS_PORT)'] if self.websocket else []),
             f"  Console      {self.console_url}  (a job: {self.console_url}/jobs/<jobId>)",
             f"  Knobs        stage {self.stack.stage_name}, supplier latency {self._search_latency_ms()} ms, "
             f"status cache {self._status_cache()}"

@@ -37,8 +37,8 @@ def _default_policy(role) -> IConstruct:
 
 
 def acknowledge_nag_findings(stack: "StepgateStack") -> None:
-    storage, workers, workflow, admission, api = (stack.storage, stack.workers, stack.workflow, stack.admission,
-                                                  stack.api)
+    storage, workers, workflow, admission, api, push = (stack.storage, stack.workers, stack.workflow, stack.admission,
+                                                        stack.api, stack.push)
 
     # --- storage ---
     for table in (storage.offers_table, storage.labels_table, storage.jobs_table):
@@ -48,6 +48,10 @@ def acknowledge_nag_findings(stack: "StepgateStack") -> None:
     _ack(storage.idempotency_table, f"{PACK}-DDB3",
          "Idempotency records live idempotencyKeyRetentionHours (DynamoDB TTL); losing them only means a retried "
          "POST with the same key is answered 409 (key expired) instead of a replay. No job is lost.")
+
+    _ack(storage.subscriptions_table, f"{PACK}-DDB3",
+         "Subscriptions live at most 2 hours (API Gateway's connection limit, DynamoDB TTL); the stored terminal "
+         "events are copies of what DescribeExecution and the status URL serve. Nothing here needs restoring.")
 
     # --- workers ---
     for fn in (workers.validate_job, workers.search_worker, workers.label_worker, workers.create_user,
@@ -112,3 +116,31 @@ def acknowledge_nag_findings(stack: "StepgateStack") -> None:
              "API-Gateway-Execution-Logs_<apiId>/<stage> group; it may write to those groups and no others.")
         _ack(api.cloudwatch_role, ALL_LOG_GROUPS,
              "logs:DescribeLogGroups only: a list action that IAM authorises on log-group:* (no per-group resource).")
+
+    # --- push (WebSocket API) ---
+    subscribe_policy = _default_policy(push.subscribe_machine.role)
+    _ack(subscribe_policy, ANY_RESOURCE,
+         "CDK's logging and tracing statements: CloudWatch Logs vended-delivery actions and X-Ray "
+         "PutTraceSegments/GetSampling* support only Resource '*'. DynamoDB and @connections grants are exact.")
+    _ack(subscribe_policy, JOBS_EXECUTIONS,
+         "DescribeExecution on executions of the Jobs state machine only: a subscriber names the jobs (their ids "
+         "are execution names) it wants the terminal event of.")
+    _ack(subscribe_policy, connections_ack(push.stage_name),
+         "execute-api:ManageConnections for POST on this WebSocket API's stage only; the wildcard is the "
+         "connection id, which API Gateway assigns per client connection.")
+    _ack(_default_policy(stack.delivery.state_machine.role), connections_ack(push.stage_name),
+         "execute-api:ManageConnections for POST on this WebSocket API's stage only (the Push branch posts each "
+         "event to the job's subscribers); the wildcard is the connection id API Gateway assigns per client.")
+    for route_key, route in push.routes.items():
+        _ack(route, f"{PACK}-APIG4",
+             "$connect requires the stage's API key (the REST API's usage plan); every other route is reachable "
+             "only over a connection that passed it. IAM or a Lambda authorizer would take clients' AWS "
+             "credentials or a Lambda on the path." if route_key != "$connect" else
+             "API key required (apiKeyRequired, the REST API's usage plan and key): the same credential as the "
+             "REST API, checked by API Gateway before the handshake completes (403 otherwise).")
+
+
+def connections_ack(stage_name: str) -> str:
+    """The IAM5 finding id of the @connections scope (the stage name is a literal in it)."""
+    return (f"{PACK}-IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:"
+            f"<WebSocketApi>/{stage_name}/POST/@connections/*]")

@@ -15,6 +15,8 @@ STATE_MACHINE_FILE = PROJECT_ROOT / "statemachine" / "jobs.asl.json"
 ADMISSION_STATE_MACHINE_FILE = PROJECT_ROOT / "statemachine" / "admission.asl.json"
 DELIVERY_STATE_MACHINE_FILE = PROJECT_ROOT / "statemachine" / "delivery.asl.json"
 OPENAPI_FILE = PROJECT_ROOT / "api" / "openapi.yaml"
+WEBSOCKET_API_FILE = PROJECT_ROOT / "api" / "websocket.yaml"
+SUBSCRIBE_STATE_MACHINE_FILE = PROJECT_ROOT / "statemachine" / "subscribe.asl.json"
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ RECORD_TTL_ATTRIBUTE = "expiresAt"
 
 
 class Storage(Construct):
-    """OffersTable, LabelsTable, UsersTable, JobsTable, IdempotencyTable and UploadsBucket (ARCHITECTURE.md)."""
+    """OffersTable, LabelsTable, UsersTable, JobsTable, IdempotencyTable, SubscriptionsTable and UploadsBucket (ARCHITECTURE.md)."""
 
     def __init__(self, scope: Construct, construct_id: str, *, uploads_expire_days: int) -> None:
         super().__init__(scope, construct_id)
@@ -34,6 +34,10 @@ class Storage(Construct):
         # Users are the only system of record: restorable and kept when the stack goes. Users never carry
         # purgeAt; only the tombstones of cancelled create-user jobs do, and TTL removes those.
         self.users_table = self._table("UsersTable", "pk", ttl=RESULT_TTL_ATTRIBUTE, backups=True, removal=RemovalPolicy.RETAIN)
+        # WebSocket push: who listens to which job (2 h, API Gateway's connection limit), and each ended job's
+        # terminal event under connectionId `$terminal` (kept as long as Step Functions keeps the execution).
+        self.subscriptions_table = self._table("SubscriptionsTable", "jobId", sort_key="connectionId",
+                                               ttl=RECORD_TTL_ATTRIBUTE, backups=False, removal=RemovalPolicy.DESTROY)
 
         self.access_logs_bucket = s3.Bucket(
             self,
@@ -80,11 +84,13 @@ class Storage(Construct):
             resource_arns=[self.uploads_bucket.arn_for_objects(f"{UPLOADS_PREFIX}*")],
         )
 
-    def _table(self, name: str, key: str, *, ttl: str | None, backups: bool, removal: RemovalPolicy) -> dynamodb.Table:
+    def _table(self, name: str, key: str, *, ttl: str | None, backups: bool, removal: RemovalPolicy,
+               sort_key: str | None = None) -> dynamodb.Table:
         table = dynamodb.Table(
             self,
             name,
             partition_key=dynamodb.Attribute(name=key, type=dynamodb.AttributeType.STRING),
+            sort_key=dynamodb.Attribute(name=sort_key, type=dynamodb.AttributeType.STRING) if sort_key else None,
             billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
             encryption=dynamodb.TableEncryption.AWS_MANAGED,
             time_to_live_attribute=ttl,

@@ -27,6 +27,7 @@ from localcloud.moto_changes.stepfunctions.service_integrations import (
 from localcloud.moto_changes.stepfunctions.stop import install_synchronous_stop, uninstall_synchronous_stop
 from localcloud.moto_changes.stepfunctions.sync_execution import install_start_sync_execution, uninstall_start_sync_execution
 from localcloud.moto_changes.stepfunctions.timing import install_wait_time_scale, uninstall_wait_time_scale
+from localcloud.moto_changes.websocket_connections import install_websocket_connections, uninstall_websocket_connections
 
 
 _scales: list[float] = []
@@ -49,6 +50,7 @@ def install_local_behaviour(wait_time_scale: float) -> None:
     install_history_paging()
     install_aws_context_times()
     install_api_quotas()  # LOCALCLOUD_AWS_QUOTAS: off unless set
+    install_websocket_connections()
 
 
 def uninstall_local_behaviour() -> None:
@@ -57,6 +59,7 @@ def uninstall_local_behaviour() -> None:
     if _scales:
         install_wait_time_scale(_scales[-1])
         return
+    uninstall_websocket_connections()
     uninstall_api_quotas()
     uninstall_aws_context_times()
     uninstall_history_paging()

@@ -120,6 +120,24 @@ def _create_stage(p: Provisioner, logical: str, props: dict) -> None:
     p.stack.stage_properties = props  # the stage cache's settings: the local gateway honours them
 
 
+def _create_websocket_api(p: Provisioner, logical: str, props: dict) -> None:
+    if props.get("ProtocolType") != "WEBSOCKET":
+        raise UnsupportedTemplate(f"{logical}: only WebSocket APIs (ApiGatewayV2) are served locally")
+    api = p.stack.websocket_api(p.resolver.refs[logical])
+    api.route_selection_expression = props["RouteSelectionExpression"]
+    api.api_key_selection_expression = props.get("ApiKeySelectionExpression")
+
+
+def _create_websocket_part(kind: str) -> Callable[[Provisioner, str, dict], None]:
+    """Routes, integrations, their responses and the stage: kept as resolved, joined by the local server."""
+
+    def create(p: Provisioner, logical: str, props: dict) -> None:
+        api = p.stack.websocket_api(props["ApiId"])
+        getattr(api, kind)[p.resolver.refs[logical]] = props
+
+    return create
+
+
 def _create_secret(p: Provisioner, logical: str, props: dict) -> None:
     name = p.resolver.attributes[(logical, "Id")]
     value = props.get("SecretString")
@@ -142,4 +160,10 @@ CREATORS: dict[str, Callable[[Provisioner, str, dict], None]] = {
     "AWS::ApiGateway::Stage": _create_stage,
     "AWS::ApiGateway::ApiKey": _create_nothing,
     "AWS::SecretsManager::Secret": _create_secret,
+    "AWS::ApiGatewayV2::Api": _create_websocket_api,
+    "AWS::ApiGatewayV2::Route": _create_websocket_part("routes"),
+    "AWS::ApiGatewayV2::Integration": _create_websocket_part("integrations"),
+    "AWS::ApiGatewayV2::IntegrationResponse": _create_websocket_part("integration_responses"),
+    "AWS::ApiGatewayV2::RouteResponse": _create_websocket_part("route_responses"),
+    "AWS::ApiGatewayV2::Stage": _create_websocket_part("stages"),
 }

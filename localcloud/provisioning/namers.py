@@ -57,6 +57,12 @@ def _name_stage(p: Provisioner, logical: str, props: dict) -> None:
     p._set(logical, p.resolver.resolve(props.get("StageName")))
 
 
+def _name_websocket_api(p: Provisioner, logical: str, props: dict) -> None:
+    api_id = physical_name(p.resolver.stack_name, logical)[-10:].lower()
+    # ApiEndpoint is where clients connect: locally the WebSocket server, not wss://<id>.execute-api...
+    p._set(logical, api_id, ApiId=api_id, ApiEndpoint=p.websocket_endpoint)
+
+
 def name_generic(p: Provisioner, logical: str, props: dict) -> None:
     p._set(logical, physical_name(p.resolver.stack_name, logical))
 
@@ -72,4 +78,10 @@ NAMERS: dict[str, Callable[[Provisioner, str, dict], None]] = {
     "AWS::ApiGateway::Stage": _name_stage,
     "AWS::ApiGateway::ApiKey": name_generic,
     "AWS::SecretsManager::Secret": _name_secret,
+    "AWS::ApiGatewayV2::Api": _name_websocket_api,
+    "AWS::ApiGatewayV2::Stage": _name_stage,
+    "AWS::ApiGatewayV2::Route": name_generic,
+    "AWS::ApiGatewayV2::Integration": name_generic,
+    "AWS::ApiGatewayV2::IntegrationResponse": name_generic,
+    "AWS::ApiGatewayV2::RouteResponse": name_generic,
 }

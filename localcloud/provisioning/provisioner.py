@@ -18,6 +18,8 @@ from localcloud.provisioning.namers import NAMERS, name_generic
 from localcloud.provisioning.stack import ProvisionedStack
 
 LOCAL_ROLE_NAME = "localcloud-execution-role"
+# Where the local WebSocket server listens unless told otherwise (WS_PORT; localcloud/websocket).
+DEFAULT_WEBSOCKET_ENDPOINT = "ws://127.0.0.1:3001"
 
 # Accepted without local behaviour: the local cloud neither enforces IAM nor ships logs.
 IGNORED_TYPES = {
@@ -42,8 +44,9 @@ ClientFactory = Callable[[str], Any]
 
 class Provisioner:
     def __init__(self, assembly: Assembly, clients: ClientFactory, region: str, account_id: str,
-                 stack_name: str = "Stepgate"):
+                 stack_name: str = "Stepgate", websocket_endpoint: str = DEFAULT_WEBSOCKET_ENDPOINT):
         self.assembly = assembly
+        self.websocket_endpoint = websocket_endpoint
         self.clients = clients
         self.region = region
         self.account_id = account_id

@@ -10,6 +10,20 @@ from localcloud.lambda_runtime import FunctionSpec
 
 
 @dataclass
+class WebSocketApiResources:
+    """An AWS::ApiGatewayV2::Api (WEBSOCKET) and its parts, each as its resolved properties by physical id."""
+
+    api_id: str
+    route_selection_expression: str = ""
+    api_key_selection_expression: str | None = None
+    routes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    integrations: dict[str, dict[str, Any]] = field(default_factory=dict)
+    integration_responses: dict[str, dict[str, Any]] = field(default_factory=dict)
+    route_responses: dict[str, dict[str, Any]] = field(default_factory=dict)
+    stages: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+@dataclass
 class ProvisionedStack:
     """What the local cloud serves: functions to run, the state machines, the API body."""
 
@@ -23,6 +37,10 @@ class ProvisionedStack:
     stage_name: str | None = None
     stage_properties: dict[str, Any] = field(default_factory=dict)
     ignored: dict[str, str] = field(default_factory=dict)
+    websocket_apis: dict[str, WebSocketApiResources] = field(default_factory=dict)
+
+    def websocket_api(self, api_id: str) -> WebSocketApiResources:
+        return self.websocket_apis.setdefault(api_id, WebSocketApiResources(api_id))
 
     def state_machine_arn(self, logical_prefix: str = "JobsStateMachine") -> str:
         matches = [arn for logical, arn in self.state_machines.items() if logical.startswith(logical_prefix)]

@@ -50,6 +50,7 @@ PLACEHOLDER_VALUES = {
     "RetryAfterSeconds": "5",
     "RetryAfterByKind": retry_after_table_json(SETTINGS),
     "StatusRetryAfterSeconds": str(status_retry_after_seconds(SETTINGS)),
+    "EventsUrl": "wss://events.execute-api.us-east-1.amazonaws.com/v1",
 }
 
 _PLACEHOLDER = re.compile(r"\$\{([^}!]*)\}")

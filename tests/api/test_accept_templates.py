@@ -8,6 +8,8 @@ import yaml
 from tests.api.api_spec import OPENAPI_FILE, PLACEHOLDER_VALUES, api_body
 from tests.api.templates import render_request, render_response
 
+EVENTS_URL = PLACEHOLDER_VALUES["EventsUrl"]
+
 TRICKY = "O'Brien \"Bob\" \\ back\nnew\ttab 東京 ✓ 😀 </script>"
 USER = '{"name":"a","email":"a@b.co"}'
 
@@ -76,7 +78,8 @@ def test_a_new_job_is_accepted_at_its_status_url():
     output = json.dumps({"jobId": "job-1", "status": "RUNNING", "replayed": False})
     result = render_response("/searches", "post", "default", _sync("SUCCEEDED", output=output))
     assert result.status_override is None  # the integration response's 202
-    assert json.loads(result.output) == {"jobId": "job-1", "status": "RUNNING", "statusUrl": "/v1/jobs/job-1"}
+    assert json.loads(result.output) == {"jobId": "job-1", "status": "RUNNING", "statusUrl": "/v1/jobs/job-1",
+                                         "eventsUrl": EVENTS_URL}
     # A search's first poll waits for its supplier (searchLatencyMs 6500 in tests/api/api_spec.py): stacks/polling.py
     assert result.header_overrides == {"Location": "/v1/jobs/job-1", "Retry-After": "7"}
 
@@ -84,7 +87,8 @@ def test_a_new_job_is_accepted_at_its_status_url():
 def test_a_replay_answers_the_earlier_job_and_says_so():
     output = json.dumps({"jobId": "k-abc", "status": "SUCCEEDED", "replayed": True})
     result = render_response("/users", "post", "default", _sync("SUCCEEDED", output=output))
-    assert json.loads(result.output) == {"jobId": "k-abc", "status": "SUCCEEDED", "statusUrl": "/v1/jobs/k-abc"}
+    assert json.loads(result.output) == {"jobId": "k-abc", "status": "SUCCEEDED", "statusUrl": "/v1/jobs/k-abc",
+                                         "eventsUrl": EVENTS_URL}
     assert result.header_overrides == {"Location": "/v1/jobs/k-abc", "Retry-After": "5", "Idempotent-Replayed": "true"}
 
 

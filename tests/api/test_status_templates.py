@@ -12,8 +12,10 @@ import pytest
 from stepgate_jobs.callbacks import job_error
 from stepgate_jobs.cancellation import CancellationRecord, execution_cause
 from stepgate_jobs.job_problems import JOB_PROBLEM_TYPES, job_problem
-from tests.api.api_spec import integration
+from tests.api.api_spec import PLACEHOLDER_VALUES, integration
 from tests.api.templates import render_request, render_response
+
+EVENTS_URL = PLACEHOLDER_VALUES["EventsUrl"]
 
 PATH = "/jobs/{jobId}"
 FINISHED_AT = "2026-11-22T07:56:40.123Z"  # $$.State.EnteredTime's format
@@ -58,7 +60,7 @@ def test_running_is_200_with_retry_after():
     # A search 0 s old (describe() was submitted at the request's second): the fresh tier, its supplier's latency
     assert result.status_override is None and result.header_overrides == {"Retry-After": "7"}
     assert document == {"jobId": "job-1", "kind": "search", "status": "RUNNING",
-                        "submittedAt": "2026-11-22T07:56:35Z", "finishedAt": None}
+                        "submittedAt": "2026-11-22T07:56:35Z", "finishedAt": None, "eventsUrl": EVENTS_URL}
 
 
 @pytest.mark.parametrize("kind, output, result_url, result_expires_at", [
@@ -79,6 +81,13 @@ def test_succeeded_is_a_303_to_the_result_saying_until_when_it_is_kept(kind, out
     assert document["resultUrl"] == result_url and document["finishedAt"] == FINISHED_AT
     assert document["resultExpiresAt"] == result_expires_at
     assert "error" not in document
+
+
+def test_the_workflows_output_keeps_finished_at_under_finish_and_older_flat_outputs_still_read():
+    # The Jobs workflow ends in a Task (StartDelivery), which cannot merge: finishedAt sits under `finish`
+    nested = {"jobId": "job-1", "kind": "user", "userId": "u-42", "finish": {"finishedAt": FINISHED_AT}}
+    _, document = status_of(describe("SUCCEEDED", "user", stopDate=1795334299.5, output=json.dumps(nested)))
+    assert document["finishedAt"] == FINISHED_AT and document["resultUrl"] == "/v1/users/u-42"
 
 
 @pytest.mark.parametrize("description", [

@@ -117,7 +117,7 @@ def _local_cloud(assembly, tmp_path_factory, extra_env: dict[str, str] | None = 
     log_file = tmp_path_factory.mktemp("localcloud") / "localcloud.log"
     # The session's assembly is cdk.json's: make run's context knobs in the caller's shell would re-synthesize it.
     env = {name: value for name, value in os.environ.items() if name not in CONTEXT_FROM_ENVIRONMENT}
-    env.update({"PORT": str(api_port), "AWS_PORT": str(aws_port), "STEPGATE_API_KEY": API_KEY,
+    env.update({"PORT": str(api_port), "AWS_PORT": str(aws_port), "WS_PORT": str(free_port()), "STEPGATE_API_KEY": API_KEY,
                 "SFN_WAIT_TIME_SCALE": "0.01", "STEPGATE_CDK_OUT": str(assembly.directory), **(extra_env or {})})
     with running_local_cloud(env, log_file):
         yield Cloud(f"http://127.0.0.1:{api_port}/v1", API_KEY, f"http://127.0.0.1:{aws_port}", log_file,

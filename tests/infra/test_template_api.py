@@ -13,7 +13,7 @@ from tests.infra.template_view import PLACEHOLDER, as_list, operations, sub_text
 API_PLACEHOLDERS = {
     "ApiRoleArn", "AdmissionStateMachineArn", "JobsStateMachineName", "OffersReaderFunctionArn", "CancelJobFunctionArn",
     "LabelsTableName", "UsersTableName", "JobsTableName", "UploadsBucketName", "RetryAfterSeconds", "RetryAfterByKind",
-    "StatusRetryAfterSeconds",
+    "StatusRetryAfterSeconds", "EventsUrl",
 }
 PROSE_KEYS = {"description", "summary"}
 PSEUDO = re.compile(r"AWS::(Region|Partition|AccountId|URLSuffix|StackName)$")

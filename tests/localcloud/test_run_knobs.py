@@ -44,7 +44,7 @@ def test_the_knobs_become_cdk_context_and_another_assembly():
 def test_make_run_takes_the_stage_the_supplier_latency_and_the_api_key_from_its_environment(tmp_path):
     # Given make run's environment asking for stage dev, no supplier latency and a chosen key (cdk.json: v1, 2000 ms)
     api_port, aws_port = free_port(), free_port()
-    env = {**os.environ, "PORT": str(api_port), "AWS_PORT": str(aws_port), "STEPGATE_CDK_OUT": str(tmp_path / "cdk.out"),
+    env = {**os.environ, "PORT": str(api_port), "AWS_PORT": str(aws_port), "WS_PORT": str(free_port()), "STEPGATE_CDK_OUT": str(tmp_path / "cdk.out"),
            "STEPGATE_STAGE": "dev", "SEARCH_LATENCY_MS": "0", "STEPGATE_API_KEY": "knob-key"}
     # It synthesizes its own assembly first.
     with running_local_cloud(env, tmp_path / "run.log", start_timeout=150) as banner:
