@@ -31,7 +31,8 @@ def per_job_demand(client: ClientDemand, facts: TemplateFacts) -> dict[str, floa
         "states:StateTransition:STANDARD": sum(n for m, n in usage.transitions.items() if m in standard),
         "states:SyncExpress:concurrency": usage.sync_express_seconds,
         "lambda:concurrency": sum(usage.lambda_billed_ms.values()) / 1000,
-        "apigateway:rest": client.rest_requests + client.websocket_messages,
+        "apigateway:rest": client.rest_requests,  # a usage plan meters the REST stage's requests
+        "apigateway:requests": client.rest_requests + client.websocket_messages,
         "apigateway:websocket:connect": client.websocket_connections,
         "secretsmanager:GetSecretValue": usage.api_calls.get("secretsmanager:GetSecretValue", 0),
         "dynamodb:write-units:table": max(usage.write_units.values(), default=0),

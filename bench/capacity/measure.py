@@ -57,7 +57,8 @@ class _Receiver(BaseHTTPRequestHandler):
 def measure(assembly, facts: TemplateFacts, jobs_per_kind: int) -> Measurements:
     from localcloud.server import LocalCloud, LocalCloudSettings
 
-    cloud = LocalCloud(assembly, LocalCloudSettings(api_port=free_port(), aws_port=free_port(), api_key=API_KEY))
+    cloud = LocalCloud(assembly, LocalCloudSettings(api_port=free_port(), aws_port=free_port(), ws_port=free_port(),
+                                                    api_key=API_KEY))
     receiver = ThreadingHTTPServer(("127.0.0.1", 0), _Receiver)
     threading.Thread(target=receiver.serve_forever, daemon=True).start()
     try:

@@ -110,7 +110,7 @@ def test_the_tightest_quota_comes_first():
     assert found[0].quota.key == "states:DescribeExecution" and rates["states:DescribeExecution"] == 7.5  # 15 / 2
     assert rates["lambda:concurrency"] == 500          # 1,000 concurrent / 2 s a job
     assert rates["states:StateTransition:STANDARD"] == 250   # 1,500 / 6
-    assert rates["apigateway:rest"] == 2500             # 10,000 / 4
+    assert rates["apigateway:requests"] == 2500         # 10,000 / 4
     assert found[0].use_at(10) == pytest.approx(20 / 15)
 
 
