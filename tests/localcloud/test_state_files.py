@@ -41,6 +41,12 @@ def test_writes_replace_whole_files_and_skip_unchanged_content(tmp_path):
     assert [p.name for p in (tmp_path / "a").iterdir()] == ["b.json"]  # no temporary file left behind
 
 
+def test_a_damaged_file_stops_the_start_naming_it(tmp_path):
+    (tmp_path / "secretsmanager.json").write_text("{not json")
+    with pytest.raises(RuntimeError, match="secretsmanager.json is not valid JSON"):
+        StateDirectory(tmp_path).read_json("secretsmanager.json")
+
+
 def _sfn():
     return boto3.client("stepfunctions", region_name=REGION)
 
