@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from aws_cdk import ArnFormat, CfnOutput, Duration, Fn, RemovalPolicy, Stack
+from aws_cdk import ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_logs as logs
@@ -16,44 +16,18 @@ from constructs import Construct
 
 from stacks.admission import Admission
 from stacks.openapi_spec import deployable_spec
+from stacks.placeholders import substitute_placeholders
 from stacks.polling import retry_after_table_json, status_retry_after_seconds
 from stacks.settings import OPENAPI_FILE, Settings, log_retention
 from stacks.storage import Storage
 from stacks.workers import Workers
 from stacks.workflow import Workflow
 
-PLACEHOLDER = re.compile(r"\$\{([^}]*)\}")
-# Documentation prose may mention `${Name}` literally; it is never an integration value.
-PROSE_KEYS = {"description", "summary"}
-HTTP_METHODS = {"get", "put", "post", "delete", "patch", "head", "options"}
 # The smallest (and cheapest) API Gateway cache, in GB.
 STATUS_CACHE_CLUSTER_SIZE = "0.5"
 # CDK's method_options key: resource path + "/" + HTTP method.
 STATUS_METHOD_PATH = "/jobs/{jobId}/GET"
-
-
-def substitute_placeholders(node: Any, variables: dict[str, str]) -> Any:
-    """Every string holding `${...}` becomes an Fn::Sub naming only the variables it uses.
-
-    Pseudo parameters (`${AWS::Region}`) and Fn::Sub literals (`${!x}`) pass through; any
-    other unknown name fails synthesis rather than deploying a broken integration. Prose
-    (`description`, `summary`) is kept verbatim.
-    """
-    if isinstance(node, dict):
-        return {
-            key: value if key in PROSE_KEYS and isinstance(value, str) else substitute_placeholders(value, variables)
-            for key, value in node.items()
-        }
-    if isinstance(node, list):
-        return [substitute_placeholders(value, variables) for value in node]
-    if isinstance(node, str) and "${" in node:
-        names = set(PLACEHOLDER.findall(node))
-        unknown = sorted(n for n in names if n not in variables and not n.startswith(("AWS::", "!")))
-        if unknown:
-            raise ValueError(f"api/openapi.yaml uses unknown placeholders {unknown} in {node[:80]!r}")
-        used = {name: variables[name] for name in sorted(names) if name in variables}
-        return Fn.sub(node, used or None)
-    return node
+HTTP_METHODS = {"get", "put", "post", "delete", "patch", "head", "options"}
 
 
 def operations(spec: dict[str, Any]):

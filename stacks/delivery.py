@@ -8,6 +8,7 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 
+from stacks.push import TERMINAL_EVENT_RETENTION_SECONDS, Push
 from stacks.settings import DELIVERY_STATE_MACHINE_FILE, Settings, log_retention
 from stacks.storage import Storage
 from stacks.workers import Workers
@@ -17,7 +18,7 @@ class Delivery(Construct):
     """An EXPRESS state machine Jobs starts without waiting: a job's terminal event, one Parallel branch per channel."""
 
     def __init__(self, scope: Construct, construct_id: str, *, settings: Settings, storage: Storage,
-                 workers: Workers) -> None:
+                 workers: Workers, push: Push) -> None:
         super().__init__(scope, construct_id)
 
         self.log_group = logs.LogGroup(
@@ -34,6 +35,10 @@ class Delivery(Construct):
             definition_substitutions={
                 "DeliverCallbackFunctionArn": workers.deliver_callback.function_arn,
                 "JobsTableName": storage.jobs_table.table_name,
+                "SubscriptionsTableName": storage.subscriptions_table.table_name,
+                "TerminalEventRetentionSeconds": str(TERMINAL_EVENT_RETENTION_SECONDS),
+                "WebSocketApiEndpoint": push.api_host,
+                "WebSocketStageName": push.stage_name,
             },
             # Every transition, but no data: the input holds the receiver's URL and the job's event.
             logs=sfn.LogOptions(destination=self.log_group, level=sfn.LogLevel.ALL, include_execution_data=False),
@@ -46,3 +51,7 @@ class Delivery(Construct):
         iam.Grant.add_to_principal(grantee=self.state_machine, actions=["lambda:InvokeFunction"],
                                    resource_arns=[workers.deliver_callback.function_arn])
         storage.jobs_table.grant(self.state_machine, "dynamodb:UpdateItem")
+        # Push: store the terminal event, find the job's subscribers, drop the gone ones; post to their connections.
+        storage.subscriptions_table.grant(self.state_machine, "dynamodb:PutItem", "dynamodb:Query",
+                                          "dynamodb:DeleteItem")
+        push.grant_post_to_connections(self.state_machine)

@@ -128,6 +128,9 @@ def acknowledge_nag_findings(stack: "StepgateStack") -> None:
     _ack(subscribe_policy, connections_ack(push.stage_name),
          "execute-api:ManageConnections for POST on this WebSocket API's stage only; the wildcard is the "
          "connection id, which API Gateway assigns per client connection.")
+    _ack(_default_policy(stack.delivery.state_machine.role), connections_ack(push.stage_name),
+         "execute-api:ManageConnections for POST on this WebSocket API's stage only (the Push branch posts each "
+         "event to the job's subscribers); the wildcard is the connection id API Gateway assigns per client.")
     for route_key, route in push.routes.items():
         _ack(route, f"{PACK}-APIG4",
              "$connect requires the stage's API key (the REST API's usage plan); every other route is reachable "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from aws_cdk import ArnFormat, CfnOutput, Fn, RemovalPolicy, Stack
@@ -15,10 +15,12 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 
-from stacks.api import substitute_placeholders
+from stacks.placeholders import substitute_placeholders
 from stacks.settings import SUBSCRIBE_STATE_MACHINE_FILE, WEBSOCKET_API_FILE, Settings, log_retention
 from stacks.storage import Storage
-from stacks.workflow import Workflow
+
+if TYPE_CHECKING:  # Delivery (imported by Workflow) needs this module first
+    from stacks.workflow import Workflow
 
 # API Gateway closes a WebSocket connection after 2 hours: a subscription cannot outlive it.
 SUBSCRIPTION_TTL_SECONDS = 2 * 3600
@@ -32,14 +34,18 @@ def route_logical_id(route_key: str) -> str:
 
 
 class Push(Construct):
-    """The WebSocket API beside the REST API, its stage, the Subscribe machine and @connections access."""
+    """The WebSocket API beside the REST API, its stage, the Subscribe machine and @connections access.
 
-    def __init__(self, scope: Construct, construct_id: str, *, settings: Settings, storage: Storage,
-                 workflow: Workflow, spec_file: Path = WEBSOCKET_API_FILE) -> None:
+    Built in two steps: the API first (Delivery, which Jobs starts, posts to its connections), then
+    `add_routes` once the Jobs workflow exists (the Subscribe machine describes its executions).
+    """
+
+    def __init__(self, scope: Construct, construct_id: str, *, settings: Settings,
+                 spec_file: Path = WEBSOCKET_API_FILE) -> None:
         super().__init__(scope, construct_id)
         self.spec: dict[str, Any] = yaml.safe_load(spec_file.read_text())
+        self.settings = settings
         self.stage_name = settings.stage_name
-        table = storage.subscriptions_table
 
         self.api = apigwv2.CfnApi(
             self, "WebSocketApi",
@@ -52,7 +58,11 @@ class Push(Construct):
         self.api.override_logical_id("WebSocketApi")
         # The host apigateway:invoke posts to (the task takes a host name, not a URL).
         self.api_host = Fn.sub("${Api}.execute-api.${AWS::Region}.${AWS::URLSuffix}", {"Api": self.api.ref})
+        self.url = f"{self.api.attr_api_endpoint}/{self.stage_name}"
 
+    def add_routes(self, storage: Storage, workflow: Workflow) -> None:
+        """The Subscribe machine, the routes of api/websocket.yaml, the stage and the WebSocketUrl output."""
+        settings, table = self.settings, storage.subscriptions_table
         self.subscribe_logs = logs.LogGroup(self, "SubscribeLogs", retention=log_retention(settings.log_retention_days),
                                             removal_policy=RemovalPolicy.RETAIN)
         self.subscribe_machine = sfn.StateMachine(
@@ -84,7 +94,6 @@ class Push(Construct):
         self.routes = self._routes({"WebSocketRoleArn": self.role.role_arn,
                                     "SubscribeStateMachineArn": self.subscribe_machine.state_machine_arn})
         self.stage = self._stage(settings)
-        self.url = f"{self.api.attr_api_endpoint}/{self.stage_name}"
         CfnOutput(Stack.of(self), "WebSocketUrl", value=self.url,
                   description="Push events: connect with x-api-key, send {\"action\":\"subscribe\",\"jobIds\":[...]}")
 

@@ -23,13 +23,15 @@ class StepgateStack(Stack):
 
         self.storage = Storage(self, "Storage", uploads_expire_days=settings.uploads_expire_days)
         self.workers = Workers(self, "Workers", settings=settings, storage=self.storage)
-        self.delivery = Delivery(self, "Delivery", settings=settings, storage=self.storage, workers=self.workers)
+        self.push = Push(self, "Push", settings=settings)
+        self.delivery = Delivery(self, "Delivery", settings=settings, storage=self.storage, workers=self.workers,
+                                 push=self.push)
         self.workflow = Workflow(self, "Workflow", settings=settings, storage=self.storage, workers=self.workers,
                                  delivery=self.delivery)
         self.workers.add_cancel_job(self.workflow.state_machine, self.storage,
-                                    self.workflow.execution_arn())
+                                    self.workflow.execution_arn(), self.delivery.state_machine)
         self.admission = Admission(self, "Admission", settings=settings, storage=self.storage, workflow=self.workflow)
-        self.push = Push(self, "Push", settings=settings, storage=self.storage, workflow=self.workflow)
+        self.push.add_routes(self.storage, self.workflow)
         self.api = Api(self, "Api", settings=settings, storage=self.storage, workers=self.workers, workflow=self.workflow,
                        admission=self.admission, events_url=self.push.url)
         self.push.add_to_usage_plan(self.api.usage_plan, self.api.rest_api.rest_api_id, self.api.stage)

@@ -116,7 +116,8 @@ class Workers(Construct):
         )
         self.callback_secret.grant_read(self.deliver_callback)
 
-    def add_cancel_job(self, state_machine: sfn.StateMachine, storage: Storage, execution_arns: str) -> None:
+    def add_cancel_job(self, state_machine: sfn.StateMachine, storage: Storage, execution_arns: str,
+                       delivery: sfn.StateMachine) -> None:
         """DELETE /jobs/{jobId}; built after the workflow because it addresses the Jobs state machine."""
         settings = self._settings
         self.cancel_job = self._function(
@@ -130,9 +131,12 @@ class Workers(Construct):
                 "JOBS_TABLE_NAME": storage.jobs_table.table_name,
                 "CANCELLATION_RETENTION_SECONDS": str(settings.result_ttl_seconds + settings.expired_result_grace_seconds),
                 "RETRY_AFTER_SECONDS": str(settings.retry_after_seconds),
+                "DELIVERY_STATE_MACHINE_ARN": delivery.state_machine_arn,
             },
             timeout=Duration.seconds(10),
         )
+        # A stopped job starts no Delivery: the cancel hands its ABORTED event to Delivery (WebSocket push).
+        delivery.grant_start_execution(self.cancel_job)
         # Executions of the Jobs state machine only (the ARN prefix), and conditional puts on the tables it guards.
         self.cancel_job.add_to_role_policy(iam.PolicyStatement(
             actions=["states:DescribeExecution", "states:StopExecution"], resources=[execution_arns]))

@@ -12,11 +12,11 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.exceptions import ClientError
 
 from stepgate_jobs.aws_clients import is_throttling
-from stepgate_jobs.cancellation import JobAlreadyFinished, JobNotFound, cancel_job
+from stepgate_jobs.cancellation import CancellationRecord, JobAlreadyFinished, JobNotFound, cancel_job, cancelled_event
 from stepgate_jobs.dynamodb_cancellations import DynamoDBCancellationStore
 from stepgate_jobs.problems import json_response, problem_response, throttled_response
 from stepgate_jobs.settings import CancelJobSettings
-from stepgate_jobs.sfn_executions import StepFunctionsExecutions
+from stepgate_jobs.sfn_executions import DeliveryStarter, StepFunctionsExecutions
 
 logger = Logger()
 tracer = Tracer()
@@ -50,6 +50,18 @@ def handler(event: APIGatewayProxyEvent, context: LambdaContext) -> dict:
         return problem_response(409, "conflict", "Job already finished", str(error))
     metrics.add_metric(name="JobCancelled", unit=MetricUnit.Count, value=1)
     logger.info("job cancelled", extra={"kind": record.kind})
+    _announce(record, settings.delivery_state_machine_arn)
     status_url = f"/{event.request_context.stage}/jobs/{record.job_id}"
     return json_response(202, {"jobId": record.job_id, "status": "ABORTED", "statusUrl": status_url,
                                "cancelledAt": record.cancelled_at}, {"Location": status_url})
+
+
+def _announce(record: CancellationRecord, delivery_state_machine_arn: str | None) -> None:
+    """The ABORTED terminal event to WebSocket subscribers; the cancel stands even if this fails."""
+    if not delivery_state_machine_arn:
+        return
+    try:
+        DeliveryStarter(delivery_state_machine_arn).start(record.job_id, cancelled_event(record), record.expires_at)
+    except ClientError:
+        metrics.add_metric(name="CancelNotAnnounced", unit=MetricUnit.Count, value=1)
+        logger.warning("the cancelled job's terminal event could not be handed to Delivery", exc_info=True)

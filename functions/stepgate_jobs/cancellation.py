@@ -95,3 +95,11 @@ def execution_cause(record: CancellationRecord) -> str:
     """The stopped execution's cause: the same {cause, finishedAt} report the workflow's own failures
     carry, so the status template reads when the job ended without date arithmetic."""
     return json.dumps({"cause": record.cause, "finishedAt": record.cancelled_at}, separators=(",", ":"))
+
+
+def cancelled_event(record: CancellationRecord) -> dict:
+    """The terminal event of a cancelled job (D1), as its status document shows it: ABORTED, job-cancelled."""
+    return {"type": "terminal", "jobId": record.job_id, "kind": record.kind, "status": "ABORTED",
+            "finishedAt": record.cancelled_at,
+            "error": {"type": "urn:stepgate:problem:job-cancelled", "title": "Job cancelled", "status": 409,
+                      "detail": record.cause}}

@@ -67,6 +67,8 @@ class CancelJobSettings(EnvironmentSettings):
     cancellation_retention_seconds: int = Field(alias="CANCELLATION_RETENTION_SECONDS", gt=0)
     # Retry-After on a 429 when Step Functions or DynamoDB throttles the cancel (cdk.json retryAfterSeconds).
     retry_after_seconds: int = Field(alias="RETRY_AFTER_SECONDS", default=2, gt=0)
+    # The Delivery workflow: WebSocket subscribers get the ABORTED terminal event (Jobs, stopped, starts none).
+    delivery_state_machine_arn: str | None = Field(alias="DELIVERY_STATE_MACHINE_ARN", default=None)
 
 
 class DeliverCallbackSettings(CallbackUrlSettings):

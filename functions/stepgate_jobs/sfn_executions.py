@@ -32,3 +32,16 @@ class StepFunctionsExecutions:
 
     def stop(self, job_id: str, error: str, cause: str) -> None:
         aws_client("stepfunctions").stop_execution(executionArn=self._execution_prefix + job_id, error=error, cause=cause)
+
+
+class DeliveryStarter:
+    """Starts the Delivery workflow (EXPRESS) with one event, as Jobs does: WebSocket subscribers get it."""
+
+    def __init__(self, state_machine_arn: str) -> None:
+        self._state_machine_arn = state_machine_arn
+
+    def start(self, job_id: str, event: dict, record_expires_epoch: int) -> None:
+        delivery_input = {"jobId": job_id, "callbackUrl": None, "recordExpiresEpoch": record_expires_epoch,
+                          "event": event, "events": [event]}
+        aws_client("stepfunctions").start_execution(stateMachineArn=self._state_machine_arn,
+                                                    input=json.dumps(delivery_input, separators=(",", ":")))

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from tests.infra.template_view import PLACEHOLDER, as_list
 
-SUBSTITUTION_KEYS = {"DeliverCallbackFunctionArn", "JobsTableName"}
+SUBSTITUTION_KEYS = {"DeliverCallbackFunctionArn", "JobsTableName", "SubscriptionsTableName",
+                     "TerminalEventRetentionSeconds", "WebSocketApiEndpoint", "WebSocketStageName"}
 
 
 def test_delivery_is_express_with_the_definition_inline(delivery_machine, delivery_asl_text):
@@ -33,7 +34,7 @@ def test_the_top_state_is_a_parallel_with_a_callback_branch_that_fails_nothing(d
 def test_the_callback_gets_one_more_attempt_than_its_retries_within_a_minute(delivery_asl):
     # The delivery Lambda returns (instead of raising) its failure on attempt `maxAttempts`:
     # the payload's maxAttempts must be the Retry's MaxAttempts + 1.
-    [branch] = delivery_asl["States"]["Channels"]["Branches"]
+    [branch] = [b for b in delivery_asl["States"]["Channels"]["Branches"] if b["StartAt"] == "CallbackRequested"]
     state = branch["States"]["DeliverCallback"]
     [retrier] = [r for r in state["Retry"] if r["ErrorEquals"] == ["CallbackNotDelivered"]]
     assert state["Parameters"]["Payload"]["maxAttempts"] == retrier["MaxAttempts"] + 1 == 6
@@ -42,7 +43,7 @@ def test_the_callback_gets_one_more_attempt_than_its_retries_within_a_minute(del
     assert waits == [1, 2, 4, 8, 16]
 
 
-def test_role_invokes_the_delivery_function_and_updates_the_jobs_table_only(delivery_machine, resources):
+def test_role_invokes_the_delivery_function_updates_the_jobs_table_and_pushes_only(delivery_machine, resources):
     _, resource = delivery_machine
     substitutions = resource["Properties"]["DefinitionSubstitutions"]
     statements = resources.statements_of_role(resource["Properties"]["RoleArn"]["Fn::GetAtt"][0])
@@ -52,8 +53,31 @@ def test_role_invokes_the_delivery_function_and_updates_the_jobs_table_only(deli
             by_action.setdefault(action, []).extend(as_list(statement["Resource"]))
     assert by_action["lambda:InvokeFunction"] == [substitutions["DeliverCallbackFunctionArn"]]
     assert by_action["dynamodb:UpdateItem"] == [{"Fn::GetAtt": [substitutions["JobsTableName"]["Ref"], "Arn"]}]
-    assert {a for a in by_action if a.startswith(("lambda:", "dynamodb:", "states:"))} == {
-        "lambda:InvokeFunction", "dynamodb:UpdateItem"}
+    # Push: the terminal event stored, the subscribers queried, gone ones deleted, posts to this API's connections
+    subscriptions = {"Fn::GetAtt": [substitutions["SubscriptionsTableName"]["Ref"], "Arn"]}
+    for action in ("dynamodb:PutItem", "dynamodb:Query", "dynamodb:DeleteItem"):
+        assert by_action[action] == [subscriptions], action
+    assert by_action["execute-api:ManageConnections"][0]["Fn::Join"][1][-1] == "/v1/POST/@connections/*"
+    assert {a for a in by_action if a.startswith(("lambda:", "dynamodb:", "states:", "execute-api:"))} == {
+        "lambda:InvokeFunction", "dynamodb:UpdateItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:DeleteItem",
+        "execute-api:ManageConnections"}
+
+
+def test_the_push_branch_fails_nothing(delivery_asl):
+    [push] = [b for b in delivery_asl["States"]["Channels"]["Branches"] if b["StartAt"] == "EventsListed"]
+
+    def tasks(states):
+        for name, state in states.items():
+            assert state["Type"] != "Fail", name
+            if state["Type"] == "Map":
+                # a Map needs no Catch of its own when every task in it catches everything
+                assert "Catch" not in state or state["Catch"][-1]["ErrorEquals"] == ["States.ALL"], name
+                yield from tasks(state["ItemProcessor"]["States"])
+            elif state["Type"] == "Task":
+                yield name, state
+
+    for name, state in tasks(push["States"]):
+        assert state["Catch"][-1]["ErrorEquals"] == ["States.ALL"], name
 
 
 def test_logs_every_transition_without_the_event(delivery_machine, resources):

@@ -14,7 +14,8 @@ ENVIRONMENT = {
     "describe_failure": set(),
     "deliver_callback": {"CALLBACK_SECRET_ARN"},
     "cancel_job": {"JOBS_STATE_MACHINE_ARN", "OFFERS_TABLE_NAME", "LABELS_TABLE_NAME", "USERS_TABLE_NAME",
-                   "JOBS_TABLE_NAME", "CANCELLATION_RETENTION_SECONDS", "RETRY_AFTER_SECONDS"},
+                   "JOBS_TABLE_NAME", "CANCELLATION_RETENTION_SECONDS", "RETRY_AFTER_SECONDS",
+                   "DELIVERY_STATE_MACHINE_ARN"},
 }
 COMMON = {"POWERTOOLS_SERVICE_NAME", "POWERTOOLS_METRICS_NAMESPACE", "LOG_LEVEL"}
 
@@ -81,7 +82,7 @@ def test_function_grants_match_what_each_function_does(resources):
     assert actions("validate_job") <= {"s3:GetObject"}
 
 
-def test_the_cancel_function_may_only_describe_and_stop_jobs_executions_and_write_the_guarded_tables(
+def test_the_cancel_function_may_only_describe_and_stop_jobs_executions_write_the_guarded_tables_and_deliver(
         resources, state_machine):
     # Given the cancel_job function's role
     sm_id, _ = state_machine
@@ -95,8 +96,11 @@ def test_the_cancel_function_may_only_describe_and_stop_jobs_executions_and_writ
         for action in as_list(statement["Action"]):
             by_action.setdefault(action, []).extend(as_list(statement["Resource"]))
 
-    # Then it may describe/stop executions of the Jobs state machine only, and put items, nothing else
-    assert set(by_action) == {"states:DescribeExecution", "states:StopExecution", "dynamodb:PutItem"}
+    # Then it may describe/stop executions of the Jobs state machine only, put items, and start Delivery (the
+    # ABORTED event for WebSocket subscribers), nothing else
+    assert set(by_action) == {"states:DescribeExecution", "states:StopExecution", "dynamodb:PutItem",
+                              "states:StartExecution"}
+    assert by_action["states:StartExecution"] == [{"Ref": "DeliveryStateMachine"}]
     for action in ("states:DescribeExecution", "states:StopExecution"):
         [executions] = by_action[action]
         assert executions["Fn::Join"][1][-3:] == [":execution:", {"Fn::GetAtt": [sm_id, "Name"]}, ":*"]

@@ -130,7 +130,7 @@ def test_the_job_starts_delivery_without_waiting_and_only_delivery(asl, state_ma
     # Issue 9 §3b: no .sync, so the job is terminal as soon as its result is stored
     starts = {name: state for name, state in asl["States"].items()
               if state.get("Resource", "").startswith("arn:aws:states:::states:")}
-    assert set(starts) == {"StartDelivery", "StartFailureDelivery"}
+    assert set(starts) == {"AnnounceWorking", "StartDelivery", "StartFailureDelivery"}
     for state in starts.values():
         assert state["Resource"] == "arn:aws:states:::states:startExecution"
         assert state["Parameters"]["StateMachineArn"] == "${DeliveryStateMachineArn}"

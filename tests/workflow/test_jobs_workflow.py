@@ -63,7 +63,7 @@ def test_search_job_prices_offers_and_stores_them_with_a_ttl(jobs):
     output = json.loads(result["output"])
     assert output["kind"] == "search" and output["offerCount"] > 0
     assert jobs.entered_states(execution) == [
-        "ValidateJob", "RouteByKind", "SearchOffers", "SaveOffers", "StartDelivery", "Succeeded"]
+        "ValidateJob", "AnnounceWorking", "RouteByKind", "SearchOffers", "SaveOffers", "StartDelivery"]
     item = _item(jobs, "OffersTable", {"jobId": {"S": output["jobId"]}})
     offers = json.loads(item["offers"]["S"])
     assert len(offers) == output["offerCount"] == int(item["offerCount"]["N"])
@@ -74,7 +74,7 @@ def test_search_job_prices_offers_and_stores_them_with_a_ttl(jobs):
     assert 0 < ttl_left <= 30 * 60 + 5
     # The status document reads the expiry (ISO) and the finish time from the output: no date arithmetic
     assert _iso_instant(output["expiresAt"]).timestamp() == int(item["expiresAt"]["N"])
-    assert _iso_instant(output["finishedAt"]) <= datetime.now(timezone.utc)
+    assert _iso_instant(output["finish"]["finishedAt"]) <= datetime.now(timezone.utc)
     # TTL purges only a grace period later
     assert int(item["purgeAt"]["N"]) == int(item["expiresAt"]["N"]) + 1440 * 60
 
