@@ -1,9 +1,9 @@
 """@connections reaches the local WebSocket server's live connections.
 
-Two ways in, as on AWS: the API Gateway Management API (boto3 `apigatewaymanagementapi`, `aws
-apigatewaymanagementapi post-to-connection`, at the local AWS endpoint; moto stored the data and
-delivered nothing), and Step Functions' `arn:aws:states:::apigateway:invoke` with `Path: /@connections/{id}`
-(moto sent it to `<ApiEndpoint>/<stage>/_user_request_/...`, LocalStack's URL scheme). Both answer 410
+Step Functions' `arn:aws:states:::apigateway:invoke` with `Path: /@connections/{id}` (moto sent it to
+`<ApiEndpoint>/<stage>/_user_request_/...`, LocalStack's URL scheme), and moto's API Gateway Management API
+backend (it stored the data and delivered nothing; moto's server does not route `execute-api` requests to it
+yet, so this serves in-process use). Both answer 410
 GoneException for a connection that is not (or no longer) there; the task then fails with `ApiGateway.410`
 (moto's name; AWS's documentation writes `APIGateway.<status>`, so the ASL catches both).
 moto's copy also kept only ApiEndpoint and Method of the task's parameters (AWS documents all of

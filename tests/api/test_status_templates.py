@@ -83,6 +83,13 @@ def test_succeeded_is_a_303_to_the_result_saying_until_when_it_is_kept(kind, out
     assert "error" not in document
 
 
+def test_the_workflows_output_keeps_finished_at_under_finish_and_older_flat_outputs_still_read():
+    # The Jobs workflow ends in a Task (StartDelivery), which cannot merge: finishedAt sits under `finish`
+    nested = {"jobId": "job-1", "kind": "user", "userId": "u-42", "finish": {"finishedAt": FINISHED_AT}}
+    _, document = status_of(describe("SUCCEEDED", "user", stopDate=1795334299.5, output=json.dumps(nested)))
+    assert document["finishedAt"] == FINISHED_AT and document["resultUrl"] == "/v1/users/u-42"
+
+
 @pytest.mark.parametrize("description", [
     describe("RUNNING", "user", {"callbackUrl": "https://hooks.example.com/x"}, stopDate=None),
     describe("SUCCEEDED", "user", {"callbackUrl": "https://hooks.example.com/x"},

@@ -121,7 +121,7 @@ def test_a_finished_job_is_drawn_with_its_outcomes_history_logs_and_status(cloud
     _until(lambda: _shown(browser, succeeded, "SUCCEEDED"), f"job {succeeded} SUCCEEDED in the console")
 
     # Then the path it took is green, the other kinds' states are white (not reached)
-    for state in ["ValidateJob", "RouteByKind", "SearchOffers", "SaveOffers", "Succeeded"]:
+    for state in ["ValidateJob", "AnnounceWorking", "RouteByKind", "SearchOffers", "SaveOffers", "StartDelivery"]:
         _check_state(browser, state, "succeeded")
     for state in ["DetectLabels", "CreateUser", "RecordFailure", "JobFailed"]:
         _check_state(browser, state, "not-reached")

@@ -146,8 +146,8 @@ def test_the_aws_endpoint_lists_the_jobs_and_their_history(cloud):
     assert mine and mine[0]["status"] == "SUCCEEDED"
     history = sfn.get_execution_history(executionArn=mine[0]["executionArn"])["events"]
     entered = [e["stateEnteredEventDetails"]["name"] for e in history if "stateEnteredEventDetails" in e]
-    assert entered == ["ValidateJob", "RouteByKind", "CreateUser", "UserSucceeded", "StartDelivery",
-                       "Succeeded"]
+    assert entered == ["ValidateJob", "AnnounceWorking", "RouteByKind", "CreateUser", "UserSucceeded",
+                       "StartDelivery"]
     started = json.loads(history[0]["executionStartedEventDetails"]["input"])
     assert started["kind"] == "user" and started["request"]["name"] == "Console Watcher"
 

@@ -58,7 +58,7 @@ def test_a_search_retried_twice_shows_the_retries_and_the_path_it_took(jobs, con
     # Then the path taken succeeded, SearchOffers after two retries, and the other kinds' states were not reached
     statuses = _statuses(page)
     assert page["execution"]["status"] == "SUCCEEDED"
-    for name in ["ValidateJob", "RouteByKind", "SearchOffers", "SaveOffers", "StartDelivery", "Succeeded"]:
+    for name in ["ValidateJob", "AnnounceWorking", "RouteByKind", "SearchOffers", "SaveOffers", "StartDelivery"]:
         assert statuses[name] == "succeeded", name
     assert page["states"]["SearchOffers"]["retries"] == 2
     assert page["states"]["SaveOffers"]["retries"] == 0
@@ -116,7 +116,7 @@ def test_the_graph_is_drawn_from_the_definition(console, jobs):
     assert ("ValidateJob", "NoteFailureTime", "catch") in edges
     assert ("SaveOffers", "Cancelled", "catch") in edges
     assert ("JobFailed", "__end__", "next") in edges
-    assert ("Succeeded", "__end__", "next") in edges
+    assert ("StartDelivery", "__end__", "next") in edges
     route = {e["label"]: e["target"] for e in graph["edges"] if e["source"] == "RouteByKind"}
     assert route == {'$.kind == "search"': "SearchOffers", '$.kind == "recognition"': "DetectLabels",
                      '$.kind == "user"': "CreateUser", "Default": "UnknownKind"}
