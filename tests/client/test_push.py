@@ -97,6 +97,19 @@ def test_a_terminal_event_before_the_ack_and_frames_for_others_are_handled(serve
     assert _statuses(http) == []
 
 
+# Two Delivery runs post validated+working and saved+terminal; for a fast job they interleave, and may repeat.
+@pytest.mark.parametrize("servers", [[acked(JOB), progress(JOB, "validated"), progress(JOB, "saved"),
+                                      progress(JOB, "working"), progress(JOB, "saved"),
+                                      terminal(JOB, resultUrl="/v1/users/u-1"), terminal(JOB)]], indirect=True)
+def test_steps_reach_on_progress_only_moving_forward(servers):
+    _, http = servers
+    steps = []
+    with Stepgate(http.base_url, "key", push=True, push_policy=QUICK) as client:
+        job = client.create_user("Ada", "ada@example.com")
+        assert job.wait(timeout=60, on_progress=lambda status: steps.append(status.current_step)).user_id == "u-1"
+    assert steps == ["validated", "saved", None] and _statuses(http) == []
+
+
 FALLBACKS = {
     "no ack": [Silence(30)],
     "silence after the ack": [acked(JOB), progress(JOB, "validated"), Silence(30)],
