@@ -15,7 +15,8 @@ help: ## this list
 	@echo
 	@echo "make run reads: SEARCH_LATENCY_MS (supplier latency, ms), STATUS_CACHE_SECONDS (status stage cache TTL, 0 = off), STEPGATE_STAGE, STEPGATE_API_KEY, PORT, AWS_PORT, WS_PORT (WebSocket events, default 3001)"
 	@echo "  LOCALCLOUD_STATE=.localcloud/state (keep state across restarts), LOCALCLOUD_FAULTS=SearchOffers:0.3 (+ LOCALCLOUD_FAULTS_SEED),"
-	@echo "  LOCALCLOUD_JOBS_TEST_CASE=<test case in SFN_MOCK_CONFIG>; the README's local cloud table lists them all"
+	@echo "  LOCALCLOUD_JOBS_TEST_CASE=<test case in SFN_MOCK_CONFIG>, LOCALCLOUD_WEBSOCKET=off (eventsUrl offered, nothing listens: clients poll);"
+	@echo "  the README's local cloud table lists them all"
 	@echo "make capacity reads: RATE (jobs/s, 10), MODE (poll), POLLERS (1), JOBS (jobs measured per kind, 5), CACHE_SECONDS (10)"
 	@echo "make bench-polling reads: MODES (poll,cache,websocket), JOBS (1000), KIND (search), POLLERS (1)"
 

@@ -61,6 +61,8 @@ class LocalCloudSettings:
     api_key: str | None = None
     wait_time_scale: float = 1.0
     max_workers_per_function: int = 8
+    # LOCALCLOUD_WEBSOCKET=off: eventsUrl is still offered but nothing listens, so clients' push fallbacks can be tried.
+    websocket: bool = True
 
     @classmethod
     def from_environment(cls) -> "LocalCloudSettings":
@@ -71,6 +73,7 @@ class LocalCloudSettings:
             api_key=os.environ.get("STEPGATE_API_KEY") or None,
             wait_time_scale=scale_from_environment(),
             max_workers_per_function=int(os.environ.get("LOCALCLOUD_MAX_WORKERS", "8")),
+            websocket=os.environ.get("LOCALCLOUD_WEBSOCKET", "on").strip().lower() not in {"off", "0", "false", "no"},
         )
 
 
@@ -213,6 +216,8 @@ class LocalCloud:
 
         if len(self.stack.websocket_apis) > 1:
             raise RuntimeError("the local cloud serves one WebSocket API per template")
+        if not self.settings.websocket:
+            return
         for resources in self.stack.websocket_apis.values():
             self.websocket = WebSocketGateway(
                 compile_websocket_api(resources), api_keys={self.api_key}, aws_endpoint=self.aws_endpoint,
@@ -267,6 +272,8 @@ class LocalCloud:
             f"  API key      {self.api_key}",
             *([f"  Events       {self.websocket.url}  (WebSocket: x-api-key header, then "
                '{"action":"subscribe","jobIds":[...]}; WS_PORT)'] if self.websocket else []),
+            *([f"  Events       off (LOCALCLOUD_WEBSOCKET=off: eventsUrl still says {self.websocket_endpoint}, "
+               "where nothing listens; clients poll)"] if self.stack.websocket_apis and not self.websocket else []),
             f"  Console      {self.console_url}  (a job: {self.console_url}/jobs/<jobId>)",
             f"  Knobs        stage {self.stack.stage_name}, supplier latency {self._search_latency_ms()} ms, "
             f"status cache {self._status_cache()}"
