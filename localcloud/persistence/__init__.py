@@ -108,7 +108,8 @@ class LocalState:
 
         def start_and_save(backend, *args, **kwargs):
             execution = started(backend, *args, **kwargs)
-            if execution.sm_type == "STANDARD":
+            # The machine's type, not the execution's: one an ASL task starts (Delivery, EXPRESS) reads STANDARD.
+            if execution.state_machine.type == "STANDARD":
                 executions.save_execution(execution)
             return execution
 

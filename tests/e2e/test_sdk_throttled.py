@@ -45,7 +45,8 @@ def _in_days(days: float) -> str:
 def test_wait_backs_off_on_throttled_status_reads_and_reaches_the_offers(throttling_cloud):
     # Given a search submitted through the SDK to a cloud that throttles DescribeExecution
     transport = RecordingTransport()
-    with Stepgate(throttling_cloud.base_url, throttling_cloud.api_key, transport=transport) as client:
+    # Polling is what is throttled here: push (which reads no status) is off
+    with Stepgate(throttling_cloud.base_url, throttling_cloud.api_key, transport=transport, push=False) as client:
         job = client.submit_search("JFK", _in_days(1), _in_days(3))
 
         # When it is waited for

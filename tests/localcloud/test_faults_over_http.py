@@ -36,7 +36,8 @@ def test_a_fault_spec_names_task_states_rates_and_optional_errors():
 
 def _cloud_env(**extra: str) -> tuple[dict[str, str], int, int]:
     api_port, aws_port = free_port(), free_port()
-    env = {**os.environ, "PORT": str(api_port), "AWS_PORT": str(aws_port), "STEPGATE_API_KEY": KEY,
+    env = {**os.environ, "PORT": str(api_port), "AWS_PORT": str(aws_port), "WS_PORT": str(free_port()),
+           "STEPGATE_API_KEY": KEY,
            "SFN_WAIT_TIME_SCALE": "0.01", **extra}
     env.pop("LOCALCLOUD_STATE", None)
     return env, api_port, aws_port
