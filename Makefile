@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt clients/python/pyprojec
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
 
-.PHONY: help venv browser synth test test-deployed test-fast parity run deploy diff lint bench lock clean
+.PHONY: help venv browser synth test test-deployed test-fast parity run deploy diff lint bench capacity bench-polling lock clean
 
 # `make help` prints each target's `##` line: a target without one fails tests/unit/test_makefile.py.
 help: ## this list
@@ -15,7 +15,10 @@ help: ## this list
 	@echo
 	@echo "make run reads: SEARCH_LATENCY_MS (supplier latency, ms), STATUS_CACHE_SECONDS (status stage cache TTL, 0 = off), STEPGATE_STAGE, STEPGATE_API_KEY, PORT, AWS_PORT, WS_PORT (WebSocket events, default 3001)"
 	@echo "  LOCALCLOUD_STATE=.localcloud/state (keep state across restarts), LOCALCLOUD_FAULTS=SearchOffers:0.3 (+ LOCALCLOUD_FAULTS_SEED),"
-	@echo "  LOCALCLOUD_JOBS_TEST_CASE=<test case in SFN_MOCK_CONFIG>; the README's local cloud table lists them all"
+	@echo "  LOCALCLOUD_JOBS_TEST_CASE=<test case in SFN_MOCK_CONFIG>, LOCALCLOUD_WEBSOCKET=off (eventsUrl offered, nothing listens: clients poll);"
+	@echo "  the README's local cloud table lists them all"
+	@echo "make capacity reads: RATE (jobs/s, 10), MODE (poll), POLLERS (1), JOBS (jobs measured per kind, 5), CACHE_SECONDS (10)"
+	@echo "make bench-polling reads: MODES (poll,cache,websocket), JOBS (1000), KIND (search), POLLERS (1)"
 
 venv: $(STAMP) ## the virtualenv with the pinned requirements
 
@@ -71,6 +74,14 @@ diff: venv node_modules/.installed ## cdk diff with the pinned CDK CLI
 
 bench: venv ## local cloud benchmark (re-synthesizes first if sources changed, and says so)
 	$(PY) bench/local_cloud.py
+
+# Offline: real jobs on an in-process local cloud, priced and limited by bench/capacity/{prices,quotas}.py.
+capacity: venv ## cost per million jobs per kind, and the quota RATE= jobs/s meets first in MODE=poll|cache|websocket|callback
+	$(PY) -m bench.capacity
+
+# Not a timed test: 1,000 jobs polled at once with AWS's default quotas; prints 5xx (must be 0), 429s, finished.
+bench-polling: venv ## JOBS=1000 concurrently polled jobs per mode (MODES=poll,cache,websocket), local quotas on
+	$(PY) bench/polling_at_scale.py
 
 lock: ## re-resolve requirements.txt from requirements.in (needs the network)
 	rm -rf /tmp/stepgate-lock && $(PYTHON) -m venv /tmp/stepgate-lock

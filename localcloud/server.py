@@ -34,6 +34,7 @@ from localcloud.moto_changes.stepfunctions.mock_config import register_state_mac
 from localcloud.moto_changes.stepfunctions.timing import scale_from_environment
 from localcloud.moto_changes.ttl_sweeper import TtlSweeper
 from localcloud.persistence import ENVIRONMENT_VARIABLE as STATE_VARIABLE, LocalState, state_from_environment
+from localcloud.persistence.interrupted_jobs import InterruptedJobsDelivery
 
 if TYPE_CHECKING:
     from localcloud.websocket import WebSocketGateway
@@ -60,6 +61,8 @@ class LocalCloudSettings:
     api_key: str | None = None
     wait_time_scale: float = 1.0
     max_workers_per_function: int = 8
+    # LOCALCLOUD_WEBSOCKET=off: eventsUrl is still offered but nothing listens, so clients' push fallbacks can be tried.
+    websocket: bool = True
 
     @classmethod
     def from_environment(cls) -> "LocalCloudSettings":
@@ -70,6 +73,7 @@ class LocalCloudSettings:
             api_key=os.environ.get("STEPGATE_API_KEY") or None,
             wait_time_scale=scale_from_environment(),
             max_workers_per_function=int(os.environ.get("LOCALCLOUD_MAX_WORKERS", "8")),
+            websocket=os.environ.get("LOCALCLOUD_WEBSOCKET", "on").strip().lower() not in {"off", "0", "false", "no"},
         )
 
 
@@ -167,6 +171,34 @@ class LocalCloud:
         self._stoppables.append(execution_log.stop)
         if self.state is not None:
             self._stoppables.append(self.state.stop)  # stopped first: its last save sees everything still up
+            self._redo_unfinished_express_runs()
+            self._deliver_interrupted_jobs()
+
+    def _redo_unfinished_express_runs(self) -> None:
+        """Asynchronous Express runs (Delivery) cut short by the stop start again from their input."""
+        stepfunctions = self.client("stepfunctions")
+        for record in self.state.unfinished_express:
+            try:
+                stepfunctions.start_execution(stateMachineArn=record["stateMachineArn"], name=record["name"],
+                                              input=record["input"])
+            except Exception:  # noqa: BLE001 - one run that cannot start again never stops the cloud
+                log.warning("%s could not be started again", record["name"], exc_info=True)
+
+    def _deliver_interrupted_jobs(self) -> None:
+        """Jobs the restore ended as interrupted tell their callback receivers, as every ended job does (D1)."""
+        jobs_arn = self.stack.state_machine_arn()
+        records = [record for record in self.state.interrupted if record["stateMachineArn"] == jobs_arn]
+        if not records:
+            return
+        try:
+            delivery_arn = self.stack.state_machine_arn("DeliveryStateMachine")
+            describe_failure = self.stack.function("describe_failure").name
+            ttl = int(self.stack.function("search_worker").environment["RESULT_TTL_SECONDS"])
+        except (KeyError, ValueError):
+            log.info("the stack has no Delivery workflow: interrupted jobs are not delivered")
+            return
+        InterruptedJobsDelivery(self.client("lambda"), self.client("stepfunctions"), describe_failure,
+                                delivery_arn, ttl).start(records)
 
     def _configure_faults(self) -> None:
         jobs_arn = self.stack.state_machine_arn()
@@ -184,6 +216,8 @@ class LocalCloud:
 
         if len(self.stack.websocket_apis) > 1:
             raise RuntimeError("the local cloud serves one WebSocket API per template")
+        if not self.settings.websocket:
+            return
         for resources in self.stack.websocket_apis.values():
             self.websocket = WebSocketGateway(
                 compile_websocket_api(resources), api_keys={self.api_key}, aws_endpoint=self.aws_endpoint,
@@ -210,10 +244,13 @@ class LocalCloud:
 
     def stop(self) -> None:
         for stop in reversed(self._stoppables):
+            started = time.monotonic()
             try:
                 stop()
             except Exception:  # noqa: BLE001 - keep stopping the rest
                 log.debug("error while stopping", exc_info=True)
+            if (took := time.monotonic() - started) > 2:  # a slow stop names its part: Ctrl-C should be quick
+                log.info("stopping %s took %.1f s", getattr(stop, "__qualname__", stop), took)
         self._stoppables.clear()
 
     def _search_latency_ms(self) -> str:
@@ -235,6 +272,8 @@ class LocalCloud:
             f"  API key      {self.api_key}",
             *([f"  Events       {self.websocket.url}  (WebSocket: x-api-key header, then "
                '{"action":"subscribe","jobIds":[...]}; WS_PORT)'] if self.websocket else []),
+            *([f"  Events       off (LOCALCLOUD_WEBSOCKET=off: eventsUrl still says {self.websocket_endpoint}, "
+               "where nothing listens; clients poll)"] if self.stack.websocket_apis and not self.websocket else []),
             f"  Console      {self.console_url}  (a job: {self.console_url}/jobs/<jobId>)",
             f"  Knobs        stage {self.stack.stage_name}, supplier latency {self._search_latency_ms()} ms, "
             f"status cache {self._status_cache()}"

@@ -20,10 +20,10 @@ def assembly() -> Assembly:
 
 
 # The stage cache's TTL in the second assembly: long enough for a poll, a finished job and another poll.
-STATUS_CACHE_SECONDS = 10
+STATUS_CACHE_SECONDS = 20
 
 
 @pytest.fixture(scope="session")
 def status_cache_assembly() -> Assembly:
-    """The one extra synthesis of a session: `-c statusCacheSeconds=10` (the stage cache on)."""
+    """The one extra synthesis of a session: `-c statusCacheSeconds=20` (the stage cache on)."""
     return ensure_assembly(PROJECT_ROOT / "cdk.out.status-cache", context={"statusCacheSeconds": str(STATUS_CACHE_SECONDS)})

@@ -10,7 +10,7 @@ docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-caching.html):
 - a response over 1,048,576 bytes is not cached;
 - `Cache-Control: max-age=0` refreshes the entry only for a caller authorized to
   `execute-api:InvalidateCache` when `requireAuthorizationForCacheControl` is on, which is the default
-  (GetStage shows `true` with `unauthorizedCacheControlHeaderStrategy` `SUCCEED_WITH_RESPONSE_HEADER`:
+  (the stage a CLI update-stage returns shows `true` with `SUCCEED_WITH_RESPONSE_HEADER`:
   ignore the header, add a warning). That permission is IAM; the local gateway checks API keys only,
   so no local caller is ever authorized, as no API-key caller of the deployed stage is.
 """
@@ -29,6 +29,7 @@ from localcloud.apigateway.resource_router import GatewayBuildError
 MAX_ENTRY_BYTES = 1_048_576
 DEFAULT_TTL_SECONDS = 300
 MAX_TTL_SECONDS = 3600
+SWEEP_AT_ENTRIES = 10_000
 # The text is not recorded anywhere we could read; the header (warn-code 199) is what the docs describe.
 UNAUTHORIZED_WARNING = '199 "Cache-control headers were ignored because the caller was unauthorized."'
 
@@ -135,7 +136,10 @@ class StageCache:
         if size > MAX_ENTRY_BYTES:
             return
         with self._lock:
-            self._entries[key] = (self._clock() + ttl_seconds, response)
+            now = self._clock()
+            if len(self._entries) >= SWEEP_AT_ENTRIES:  # a long `make run`: drop what has expired
+                self._entries = {k: entry for k, entry in self._entries.items() if entry[0] > now}
+            self._entries[key] = (now + ttl_seconds, response)
 
 
 def _key(invocation: Invocation) -> tuple:

@@ -1,10 +1,11 @@
 """`LOCALCLOUD_STATE=<dir>`: the local cloud's state survives a stop (Ctrl-C) and a crash (kill -9).
 
-Off unless set. A background thread saves tables, buckets, secrets and Standard executions with
-their histories every second (and once more on stop), each file written atomically, only when
-what it holds changed; `state.json` records when the process was last known alive. A lock keeps a
-second local cloud out of the directory. At start, after the stack is provisioned, the saved
-state is put back (docs/ARCHITECTURE.md, "Local cloud state"); one module per service.
+Off unless set. A background thread saves tables, buckets, secrets, Standard executions with
+their histories and the input of asynchronous Express runs while they run, every second (and once
+more on stop), each file written atomically, only when what it holds changed; `state.json` records
+when the process was last known alive. A lock keeps a second local cloud out of the directory.
+At start, after the stack is provisioned, the saved state is put back (docs/ARCHITECTURE.md,
+"Local cloud state"); one module per service.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any, Callable
 from moto.stepfunctions.parser import models as parser_models
 
 from localcloud.persistence.dynamodb import DynamoDBState
+from localcloud.persistence.express import UnfinishedExpressState
 from localcloud.persistence.files import StateDirectory, StateDirectoryBusy
 from localcloud.persistence.s3 import S3State
 from localcloud.persistence.secretsmanager import SecretsState
@@ -50,6 +52,8 @@ class LocalState:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._services: list[Any] = []
+        self.interrupted: list[dict[str, Any]] = []  # records of the executions the restore ended as interrupted
+        self.unfinished_express: list[dict[str, Any]] = []  # asynchronous Express runs cut short: to start again
         self._save_lock = threading.Lock()
 
     @property
@@ -75,25 +79,31 @@ class LocalState:
         return key
 
     def restore(self, clients: Callable[[str], Any], account_id: str, region: str) -> str:
-        """Put the saved state back into the provisioned cloud; returns a one-line summary for the banner."""
+        """Put the saved state back into the provisioned cloud; returns a one-line summary for the banner.
+        What to redo once the cloud serves is left in `interrupted` and `unfinished_express`."""
         executions = StandardExecutionsState(self.directory, account_id, region)
         tables = DynamoDBState(self.directory, account_id, region)
         buckets = S3State(self.directory, account_id)
         secret_values = SecretsState(self.directory, account_id, region)
+        express = UnfinishedExpressState(self.directory, account_id, region)
         # Executions are saved first: a record read SUCCEEDED means the result it wrote is in the tables read next.
-        self._services = [executions, tables, buckets, secret_values]
+        self._services = [executions, express, tables, buckets, secret_values]
         manifest = self.directory.read_json(MANIFEST) or {}
         items = tables.restore(clients("dynamodb"))
         files = buckets.restore(clients("s3"))
         kept = secret_values.restore(clients("secretsmanager"))
-        count, interrupted = executions.restore(manifest.get("savedAt"))
-        for name in interrupted:
-            log.info("job=%s outcome=FAILED error=%s (running when the local cloud stopped)", name, INTERRUPTED_ERROR)
+        count, self.interrupted = executions.restore(manifest.get("savedAt"))
+        self.unfinished_express = express.restore()
+        interrupted = self.interrupted
+        for record in interrupted:
+            log.info("job=%s outcome=FAILED error=%s (running when the local cloud stopped)",
+                     record["name"], INTERRUPTED_ERROR)
         self.save()  # at once: interrupted executions' final records, and state.json before anything can crash
         if not (items or files or count or manifest):
             return f"{self.root} (empty: saving from now on)"
         return (f"{self.root} (restored {items} items, {files} objects, {kept} secrets, {count} executions"
-                f"{f', {len(interrupted)} interrupted' if interrupted else ''})")
+                f"{f', {len(interrupted)} interrupted' if interrupted else ''}"
+                f"{f', {len(self.unfinished_express)} unfinished Express runs to redo' if self.unfinished_express else ''})")
 
     def start(self) -> None:
         self._save_each_start()
@@ -101,16 +111,15 @@ class LocalState:
         self._thread.start()
 
     def _save_each_start(self) -> None:
-        """A Standard execution's first record is written before StartExecution answers: once a client
-        has its 202, a crash in the next second still leaves its job to report (as interrupted)."""
-        executions = self._services[0]
+        """An execution's first record is written before StartExecution answers: once a client has its 202,
+        a crash in the next second still leaves its job to report (as interrupted), its delivery to redo."""
+        standard, express = self._services[0], self._services[1]
         started = self._wrapped_start = parser_models.StepFunctionsParserBackend.start_execution
 
         def start_and_save(backend, *args, **kwargs):
             execution = started(backend, *args, **kwargs)
-            # The machine's type, not the execution's: one an ASL task starts (Delivery, EXPRESS) reads STANDARD.
-            if execution.state_machine.type == "STANDARD":
-                executions.save_execution(execution)
+            # The state machine's type: moto leaves every execution's own sm_type STANDARD.
+            (standard if execution.state_machine.type == "STANDARD" else express).save_execution(execution)
             return execution
 
         parser_models.StepFunctionsParserBackend.start_execution = start_and_save

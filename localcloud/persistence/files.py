@@ -94,7 +94,10 @@ class StateDirectory:
         target = self.path(relative)
         if not target.is_file():
             return None
-        return json.loads(target.read_bytes())
+        try:
+            return json.loads(target.read_bytes())
+        except ValueError as exc:  # hand-edited or foreign: say which file, and stop the start
+            raise RuntimeError(f"{target} is not valid JSON ({exc}); fix or remove it") from None
 
     def delete(self, relative: str) -> None:
         target = self.path(relative)

@@ -83,8 +83,8 @@ class StandardExecutionsState:
             "definition": digest, "history": json.loads(json.dumps(history, default=str)),
         }
 
-    def restore(self, last_alive: str | None) -> tuple[int, list[str]]:
-        """Puts saved executions back; returns how many, and the names of those that were interrupted."""
+    def restore(self, last_alive: str | None) -> tuple[int, list[dict[str, Any]]]:
+        """Puts saved executions back; returns how many, and the records of those that were interrupted."""
         backend = get_backend(self._account_id, self._region)
         machines = {machine.arn: machine for machine in backend.state_machines}
         clones: dict[tuple[str, str], Any] = {}
@@ -97,7 +97,7 @@ class StandardExecutionsState:
             if record["status"] == "RUNNING":
                 events = [event["timestamp"] for event in record["history"] if isinstance(event.get("timestamp"), str)]
                 record = interrupted_record(record, max([last_alive or "", record["startDate"], *events]))
-                interrupted.append(record["name"])
+                interrupted.append(record)
             else:
                 self._state.remember(relative)
                 self._finished.add(record["executionArn"])

@@ -6,10 +6,12 @@ awsdocs/amazon-api-gateway-developer-guide doc_source/api-gateway-caching.md): o
 the stage-wide setting; entries are keyed by the cache key parameters; TTL 0 disables; a client's
 `Cache-Control: max-age=0` refreshes the entry "provided that the client is authorized to do so", and
 unauthorized requests are handled by `unauthorizedCacheControlHeaderStrategy`. Defaults, from GetStage as the
-AWS CLI reference shows it (aws-cli awscli/examples/apigateway/update-stage.rst, get-stage): every method setting
+AWS CLI reference shows it (aws/aws-cli awscli/examples/apigateway/update-stage.rst, outputs of update-stage): every method setting
 reads `requireAuthorizationForCacheControl: true`, `unauthorizedCacheControlHeaderStrategy:
 SUCCEED_WITH_RESPONSE_HEADER` ("Ignore cache control header; Add a warning in response header"). An API-key
-client is never IAM-authorized for execute-api:InvalidateCache, so by default its max-age=0 is ignored.
+client is never IAM-authorized for execute-api:InvalidateCache, so by default its max-age=0 is ignored. A stage
+deployed by CloudFormation (which cannot set these two fields) was seen doing exactly that, warning headers in
+the responses: aws/serverless-application-model issue #788.
 """
 
 from __future__ import annotations
@@ -149,3 +151,13 @@ def test_the_api_keys_the_status_method_only_by_job_id():
 def test_a_cache_key_the_local_gateway_cannot_resolve_fails_start_up():
     with pytest.raises(GatewayBuildError, match="cacheKeyParameters 'integration.request.path.id'"):
         echo_api(ITEMS_ONLY, cacheKeyParameters=["integration.request.path.id"])
+
+
+def test_expired_entries_are_dropped_as_the_cache_fills(monkeypatch):
+    monkeypatch.setattr("localcloud.apigateway.stage_cache.SWEEP_AT_ENTRIES", 3)
+    client, now = echo_api(ITEMS_ONLY, **KEYED)
+    for item in ("a", "b", "c"):
+        request_id(client, "GET", f"/dev/items/{item}")
+    now[0] += 5  # all three expired
+    request_id(client, "GET", "/dev/items/d")
+    assert len(client.application.stage_cache._entries) == 1

@@ -32,6 +32,14 @@ class Raw:
 
 
 @dataclass
+class Gate:
+    """Hold the script until the test opens the gate (e.g. once it saw the previous event's effect)."""
+
+    opened: threading.Event = field(default_factory=threading.Event)
+    timeout: float = 120.0
+
+
+@dataclass
 class Silence:
     seconds: float
 
@@ -43,7 +51,7 @@ class Drop:
     abrupt: bool = True
 
 
-Step = Frame | Raw | Silence | Drop
+Step = Frame | Raw | Gate | Silence | Drop
 
 
 def acked(*job_ids: str) -> Frame:
@@ -74,6 +82,8 @@ class ScriptedSocketServer:
         self.api_key = api_key
         self.connections: list[Seen] = []
         self.refused = 0
+        # Set on close: scripts stop waiting, so shutting down does not wait out their silences.
+        self._closing = threading.Event()
         self._server = serve(self._serve, "127.0.0.1", 0, process_request=self._check_key)
         self.url = f"ws://127.0.0.1:{self._server.socket.getsockname()[1]}/v1"
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
@@ -95,8 +105,10 @@ class ScriptedSocketServer:
                     connection.send(json.dumps(step.document))
                 elif isinstance(step, Raw):
                     connection.send(step.text)
+                elif isinstance(step, Gate):
+                    step.opened.wait(step.timeout)
                 elif isinstance(step, Silence):
-                    time.sleep(step.seconds)
+                    self._closing.wait(step.seconds)
                 elif step.abrupt:
                     connection.socket.shutdown(socket.SHUT_RDWR)
                     return
@@ -109,4 +121,8 @@ class ScriptedSocketServer:
             pass
 
     def close(self) -> None:
+        self._closing.set()
+        for step in self.script:
+            if isinstance(step, Gate):
+                step.opened.set()
         self._server.shutdown()

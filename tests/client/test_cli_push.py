@@ -12,20 +12,31 @@ from pathlib import Path
 import pytest
 
 from tests.client.scripted_server import Answer, ScriptedServer
-from tests.client.scripted_socket import Frame, ScriptedSocketServer, acked, progress, terminal
+from tests.client.scripted_socket import Gate, ScriptedSocketServer, acked, progress, terminal
 
 SDK_SOURCE = Path(__file__).resolve().parents[2] / "clients" / "python" / "src"
 JOB = "job-1"
 RUNNING = {"jobId": JOB, "kind": "user", "status": "RUNNING", "submittedAt": "2030-01-01T00:00:00Z", "finishedAt": None}
-# Each step holds long enough for rich's live line (10 refreshes a second) to show it.
-SLOW_STEPS = [acked(JOB), progress(JOB, "validated"), Frame(progress(JOB, "working").document, delay=0.6),
-              Frame(progress(JOB, "saved").document, delay=0.6),
-              Frame(terminal(JOB, resultUrl="/v1/users/u-1").document, delay=0.6)]
+STEPS = ("validated", "working", "saved")
+
+
+def _script(gates: list[Gate]) -> list:
+    """Each next event waits until the test saw the previous step on the live line (no timing assumed)."""
+    script = [acked(JOB)]
+    for step, gate in zip(STEPS, gates, strict=True):
+        script += [progress(JOB, step), gate]
+    return [*script, terminal(JOB, resultUrl="/v1/users/u-1")]
 
 
 @pytest.fixture
-def servers():
-    sockets = ScriptedSocketServer(SLOW_STEPS)
+def gates():
+    # Tests that do not watch the screen pass every gate at once.
+    return [Gate() for _ in STEPS]
+
+
+@pytest.fixture
+def servers(gates):
+    sockets = ScriptedSocketServer(_script(gates))
     http = ScriptedServer({
         ("POST", "/v1/users"): [Answer(202, {"jobId": JOB, "status": "RUNNING", "statusUrl": f"/v1/jobs/{JOB}",
                                              "eventsUrl": sockets.url}, {"Retry-After": "1"})],
@@ -48,6 +59,10 @@ def _env(http: ScriptedServer, **overrides) -> dict:
     return {**env, **overrides}
 
 
+def _plain(screen: bytes) -> str:
+    return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", screen.decode(errors="replace"))
+
+
 def _user(*options: str) -> list[str]:
     return [sys.executable, "-m", "stepgate_client", *options, "--json", "user", "--name", "Ada",
             "--email", "ada@example.com", "--wait"]
@@ -57,15 +72,17 @@ def _user(*options: str) -> list[str]:
     ((), {}, True), (("--no-push",), {}, False), ((), {"STEPGATE_PUSH": "0"}, False),
     (("--push",), {"STEPGATE_PUSH": "0"}, True),
 ])
-def test_push_is_on_by_default_and_turned_off_by_flag_or_environment(servers, options, env, pushed):
+def test_push_is_on_by_default_and_turned_off_by_flag_or_environment(servers, gates, options, env, pushed):
     sockets, http = servers
+    for gate in gates:
+        gate.opened.set()
     run = subprocess.run(_user(*options), env=_env(http, **env), capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout)["userId"] == "u-1"
     assert (len(sockets.connections), len(http.requests("GET", f"/v1/jobs/{JOB}"))) == ((1, 0) if pushed else (0, 2))
 
 
-def test_the_live_line_shows_the_pushed_step(servers):
+def test_the_live_line_shows_the_pushed_step(servers, gates):
     # Given a terminal for stderr (rich shows progress only there)
     _, http = servers
     controller, terminal_end = pty.openpty()
@@ -79,12 +96,17 @@ def test_the_live_line_shows_the_pushed_step(servers):
                 screen += os.read(controller, 65536)
             except OSError:
                 break
+            # Each step seen lets the server send the next event.
+            seen = _plain(screen)
+            for step, gate in zip(STEPS, gates, strict=True):
+                if re.search(rf"RUNNING\s+step {step}", seen):
+                    gate.opened.set()
     os.close(controller)
     process.wait(timeout=10)
 
     # Then the line named each step as its event came, and the job's end
-    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", screen.decode(errors="replace"))
+    text = _plain(screen)
     assert process.returncode == 0, text
-    for step in ("validated", "working", "saved"):
+    for step in STEPS:
         assert re.search(rf"job {JOB}\s+RUNNING\s+step {step}", text), text
     assert re.search(rf"job {JOB}\s+SUCCEEDED", text), text

@@ -1,4 +1,4 @@
-"""The stage cache of GET /jobs/{jobId} on a local cloud synthesized with `-c statusCacheSeconds=10`.
+"""The stage cache of GET /jobs/{jobId} on a local cloud synthesized with `-c statusCacheSeconds=20`.
 
 DescribeExecution gets a bucket of 3 tokens that never refills (AWS quotas imposed, as in
 test_http_throttling.py): without the cache the second status read would already be a 429, so every
@@ -30,12 +30,13 @@ def cached_cloud(request, tmp_path_factory):
 def wait_until_succeeded(cloud, job_id: str, timeout: float = 60) -> None:
     """Watched through ListExecutions: DescribeExecution's tokens are the test's measure."""
     sfn = cloud.aws("stepfunctions")
+    # Jobs is the STANDARD machine (the admission's EXPRESS execution bears the same name and ends at once)
+    [jobs] = [m for m in sfn.list_state_machines()["stateMachines"] if m["type"] == "STANDARD"]
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        for machine in sfn.list_state_machines()["stateMachines"]:
-            done = sfn.list_executions(stateMachineArn=machine["stateMachineArn"], statusFilter="SUCCEEDED")
-            if any(e["name"] == job_id for e in done["executions"]):
-                return
+        done = sfn.list_executions(stateMachineArn=jobs["stateMachineArn"], statusFilter="SUCCEEDED")
+        if any(e["name"] == job_id for e in done["executions"]):
+            return
         time.sleep(0.2)
     raise TimeoutError(f"job {job_id} did not succeed in {timeout} s")
 
@@ -50,10 +51,11 @@ def test_polls_within_the_ttl_read_the_cache_and_a_finished_job_shows_after_it(c
     # When it is polled while running (one DescribeExecution), then polled again and again
     first_sent = time.monotonic()
     first = cached_cloud.request("GET", status_url)
+    first_received = time.monotonic()  # the entry was stored before this: it expires before first_received + TTL
     assert first.status_code == 200 and first.json()["status"] == "RUNNING", first.text
-    # (x2 if the poll fell in the next 10-second window of the clock: stacks/polling.py's age tiers)
-    assert first.headers["Retry-After"] in {str(TTL), str(2 * TTL), str(4 * TTL)}
-    repeats = [cached_cloud.request("GET", status_url) for _ in range(10)]
+    # (more if the poll fell in the next 10-second window of the clock: stacks/polling.py's age tiers)
+    assert int(first.headers["Retry-After"]) >= TTL
+    repeats = [cached_cloud.request("GET", status_url) for _ in range(5)]
     wait_until_succeeded(cached_cloud, job_id)
     stale = cached_cloud.request("GET", status_url)
     refresh = cached_cloud.request("GET", status_url, headers={"Cache-Control": "max-age=0"})
@@ -68,9 +70,10 @@ def test_polls_within_the_ttl_read_the_cache_and_a_finished_job_shows_after_it(c
     assert refresh.headers["Warning"].startswith("199 ") and "Warning" not in stale.headers
 
     # When the TTL has passed, the next poll reads DescribeExecution again (the second token): the 303
-    time.sleep(max(0.0, first_sent + TTL + 0.5 - time.monotonic()))
+    time.sleep(max(0.0, first_received + TTL + 0.5 - time.monotonic()))
     done = cached_cloud.request("GET", status_url)
-    assert done.status_code == 303 and done.headers["Location"] == f"/v1/searches/{job_id}/offers", done.text
+    assert done.status_code == 303 and done.headers["Location"] == f"/v1/searches/{job_id}/offers", (
+        done.text, time.monotonic() - first_sent)
 
 
 def test_each_job_id_has_its_own_entry_and_a_throttled_read_waits_the_ttl(cached_cloud):

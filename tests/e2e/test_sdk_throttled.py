@@ -2,7 +2,8 @@
 and still reaches the typed result.
 
 The cloud imposes AWS's default quotas (LOCALCLOUD_AWS_QUOTAS=default) with a DescribeExecution bucket of
-one request refilled every four seconds, so polling every `Retry-After: 2` seconds is throttled at times.
+one request refilled every twenty seconds; the test spends that request itself just before the SDK waits, so
+the SDK's first status reads are throttled whatever Retry-After the running job was given.
 """
 
 import time
@@ -16,7 +17,7 @@ from tests.e2e.conftest import _local_cloud
 
 pytestmark = pytest.mark.local_only("starts its own local cloud with AWS quotas imposed")
 
-QUOTAS = "default,states:DescribeExecution=1/0.25"
+QUOTAS = "default,states:DescribeExecution=1/0.05"
 
 
 @pytest.fixture(scope="module")
@@ -45,12 +46,14 @@ def _in_days(days: float) -> str:
 def test_wait_backs_off_on_throttled_status_reads_and_reaches_the_offers(throttling_cloud):
     # Given a search submitted through the SDK to a cloud that throttles DescribeExecution
     transport = RecordingTransport()
-    # Polling is what is throttled here: push (which reads no status) is off
+    # Polling is what is under test (push would skip the status reads).
     with Stepgate(throttling_cloud.base_url, throttling_cloud.api_key, transport=transport, push=False) as client:
         job = client.submit_search("JFK", _in_days(1), _in_days(3))
+        # (the bucket's one request, spent here: the SDK's next status read finds it empty)
+        throttling_cloud.request("GET", f"/jobs/{job.id}")
 
         # When it is waited for
-        offers = job.wait(timeout=90)
+        offers = job.wait(timeout=120)
 
     # Then the status reads met 429s with Retry-After, and the SDK waited at least that long after each
     status_reads = [answer for answer in transport.answers if answer[0].endswith(f"/jobs/{job.id}")]

@@ -36,8 +36,7 @@ def test_a_fault_spec_names_task_states_rates_and_optional_errors():
 
 def _cloud_env(**extra: str) -> tuple[dict[str, str], int, int]:
     api_port, aws_port = free_port(), free_port()
-    env = {**os.environ, "PORT": str(api_port), "AWS_PORT": str(aws_port), "WS_PORT": str(free_port()),
-           "STEPGATE_API_KEY": KEY,
+    env = {**os.environ, "PORT": str(api_port), "AWS_PORT": str(aws_port), "WS_PORT": str(free_port()), "STEPGATE_API_KEY": KEY,
            "SFN_WAIT_TIME_SCALE": "0.01", **extra}
     env.pop("LOCALCLOUD_STATE", None)
     return env, api_port, aws_port
@@ -75,6 +74,7 @@ def _attempts(history: list[dict], state: str) -> list[str]:
     return outcomes
 
 
+@pytest.mark.e2e  # a local cloud over HTTP
 def test_faults_asked_for_at_start_are_retried_to_success_with_the_real_workers_output(tmp_path):
     # Given a local cloud failing half of ValidateJob's and SearchOffers' attempts (seeded: these jobs replay alike)
     env, api_port, aws_port = _cloud_env(LOCALCLOUD_FAULTS="ValidateJob:0.5,SearchOffers:0.5",
@@ -104,6 +104,7 @@ def test_faults_asked_for_at_start_are_retried_to_success_with_the_real_workers_
         assert sum(len(outcomes) - 1 for outcomes in attempts.values()) >= 2, attempts
 
 
+@pytest.mark.e2e  # a local cloud over HTTP
 def test_a_mock_test_case_applies_to_jobs_submitted_through_the_api(tmp_path):
     # Given a test case whose suppliers are always down, applied to every job
     mock_file = tmp_path / "jobs.mock.json"

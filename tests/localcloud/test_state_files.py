@@ -41,6 +41,12 @@ def test_writes_replace_whole_files_and_skip_unchanged_content(tmp_path):
     assert [p.name for p in (tmp_path / "a").iterdir()] == ["b.json"]  # no temporary file left behind
 
 
+def test_a_damaged_file_stops_the_start_naming_it(tmp_path):
+    (tmp_path / "secretsmanager.json").write_text("{not json")
+    with pytest.raises(RuntimeError, match="secretsmanager.json is not valid JSON"):
+        StateDirectory(tmp_path).read_json("secretsmanager.json")
+
+
 def _sfn():
     return boto3.client("stepfunctions", region_name=REGION)
 
@@ -71,7 +77,7 @@ def test_executions_come_back_finished_as_they_were_and_running_ones_interrupted
         _sfn().create_state_machine(name="Jobs", definition=DEFINITION, roleArn=ROLE)
         restored, interrupted = StandardExecutionsState(state, ACCOUNT, REGION).restore("2030-01-01T00:00:00.000Z")
 
-        assert (restored, interrupted) == (2, ["slow"])
+        assert (restored, [record["name"] for record in interrupted]) == (2, ["slow"])
         after = _sfn().describe_execution(executionArn=done)
         assert {k: after[k] for k in ("status", "input", "output", "startDate", "stopDate")} == \
             {k: before[k] for k in ("status", "input", "output", "startDate", "stopDate")}

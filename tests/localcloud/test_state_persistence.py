@@ -16,7 +16,11 @@ import boto3
 import pytest
 import requests
 
+from tests.callback_receiver import CallbackReceiver
 from tests.local_cloud_process import free_port, local_cloud_process
+
+# Local clouds over HTTP (make test-fast leaves them out); one worker, so the module's assembly is synthesized once.
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("persist")]
 
 SEARCH = {"location": "JFK", "pickupAt": "2030-01-01T10:00:00Z", "dropoffAt": "2030-01-03T10:00:00Z"}
 # A minimal PNG: the uploads route takes image/png bytes.
@@ -57,8 +61,8 @@ class Run:
         return boto3.client(service, endpoint_url=f"http://127.0.0.1:{self.aws_port}", region_name="us-east-1",
                             aws_access_key_id="local", aws_secret_access_key="local")
 
-    def submit(self, path: str, body) -> str:
-        accepted = self.call("POST", path, json=body)
+    def submit(self, path: str, body, **kwargs) -> str:
+        accepted = self.call("POST", path, json=body, **kwargs)
         assert accepted.status_code == 202, accepted.text
         return accepted.json()["statusUrl"]
 
@@ -90,10 +94,6 @@ def _saved_after(state: Path, moment: str) -> None:
 
 def _now() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime()) + ".999Z"
-
-
-def _without_events_url(document: dict) -> dict:
-    return {key: value for key, value in document.items() if key != "eventsUrl"}
 
 
 def _assert_interrupted(run: Run, status_url: str) -> None:
@@ -139,8 +139,9 @@ def test_a_crash_keeps_finished_results_and_reports_jobs_in_flight_as_interrupte
         _assert_interrupted(second, search_status)
         # the finished job still answers 303 to the same user, with the same history
         again = second.call("GET", user_status)
-        # (eventsUrl is absolute: it names the WebSocket port of each run)
-        assert again.status_code == 303 and _without_events_url(again.json()) == _without_events_url(done.json())
+        # (the same document but its eventsUrl: this restart serves WebSocket on another port)
+        assert again.status_code == 303
+        assert {**again.json(), "eventsUrl": None} == {**done.json(), "eventsUrl": None}
         assert second.call("GET", again.headers["Location"]).json() == user.json()
         assert _history(second, done.json()["jobId"]) == history_before
         # and the uploaded object is still in its bucket
@@ -152,28 +153,71 @@ def test_a_stop_with_ctrl_c_interrupts_running_jobs_and_the_directory_takes_one_
     state = tmp_path / "state"
     first = Run(cdk_out, state, tmp_path / "first.log")
     secret_values = {}
-    # Given a search in flight when the local cloud is stopped with Ctrl-C
     with local_cloud_process(first.env, first.log, start_timeout=150) as cloud:
         first.started(cloud)
-        search_status = first.submit("/v1/searches", SEARCH)
         secrets = first.aws("secretsmanager")
         for listed in secrets.list_secrets()["SecretList"]:
             secret_values[listed["Name"]] = secrets.get_secret_value(SecretId=listed["ARN"])["SecretString"]
-    assert secret_values, "the stack has a generated secret (the callback signing key)"
+        [signing] = [value for name, value in secret_values.items() if "CallbackSigningSecret" in name]
+        receiver = CallbackReceiver("whsec_" + signing).__enter__()
+        # Given a search in flight (with an Idempotency-Key and a callbackUrl) when the cloud is stopped with Ctrl-C
+        search_status = first.submit("/v1/searches", {**SEARCH, "callbackUrl": receiver.url},
+                                     headers={"Idempotency-Key": "kept-key"})
+        # and a finished user job whose callback is still being retried (its receiver answers 503 until the restart)
+        flaky = CallbackReceiver("whsec_" + signing, failures=1000).__enter__()
+        user_status = first.submit("/v1/users", {"name": "Late Hook", "email": "late@example.com",
+                                                 "callbackUrl": flaky.url})
+        assert first.finished(user_status).status_code == 303
+        deadline = time.monotonic() + 60
+        while not (flaky.deliveries and first.call("GET", user_status + "/callback").json().get("status") == "pending"):
+            assert time.monotonic() < deadline, "the user job's callback was never attempted"
+            time.sleep(0.1)
+        flaky.failures = len(flaky.deliveries)  # from now on the receiver accepts
 
     second = Run(cdk_out, state, tmp_path / "second.log")
-    with local_cloud_process(second.env, second.log, start_timeout=90) as cloud:
-        second.started(cloud)
-        # Then the search reads as interrupted after the restart
-        _assert_interrupted(second, search_status)
-        # the generated secrets keep their values (provisioning made new ones: the saved ones win)
-        secrets = second.aws("secretsmanager")
-        assert {name: secrets.get_secret_value(SecretId=name)["SecretString"] for name in secret_values} == secret_values
+    try:
+        with local_cloud_process(second.env, second.log, start_timeout=90) as cloud:
+            second.started(cloud)
+            # Then the search reads as interrupted after the restart
+            _assert_interrupted(second, search_status)
+            # the generated secrets keep their values (provisioning made new ones: the saved ones win)
+            secrets = second.aws("secretsmanager")
+            assert {name: secrets.get_secret_value(SecretId=name)["SecretString"] for name in secret_values} \
+                == secret_values
+            # its receiver gets the terminal event, signed with the secret it was given before the restart
+            deadline = time.monotonic() + 60
+            while not receiver.deliveries:
+                assert time.monotonic() < deadline, "no callback for the interrupted job"
+                time.sleep(0.1)
+            [delivery] = receiver.deliveries
+            assert delivery.verification_error is None and delivery.answered == 204
+            assert delivery.event["status"] == "FAILED" and delivery.event["type"] == "terminal"
+            assert delivery.event["error"]["type"] == "urn:stepgate:problem:job-interrupted"
+            assert delivery.event["finishedAt"] == second.call("GET", search_status).json()["finishedAt"]
+            callback = second.call("GET", search_status + "/callback")
+            assert callback.status_code == 200 and callback.json()["status"] == "delivered", callback.text
+            # the delivery cut short by the stop runs again: the user job's receiver gets its event, once accepted
+            deadline = time.monotonic() + 60
+            while (late := second.call("GET", user_status + "/callback").json()).get("status") != "delivered":
+                assert time.monotonic() < deadline, late
+                time.sleep(0.1)
+            accepted = [d for d in flaky.deliveries if d.answered == 204]
+            assert len(accepted) == 1 and accepted[0].verification_error is None
+            assert accepted[0].event["status"] == "SUCCEEDED" and accepted[0].event["resultUrl"].startswith("/v1/users/")
+            # a retry of its POST answers that same job as it is now (the key's record was kept), starting nothing
+            replayed = second.call("POST", "/v1/searches", json={**SEARCH, "callbackUrl": receiver.url},
+                                   headers={"Idempotency-Key": "kept-key"})
+            assert replayed.status_code == 202 and replayed.headers.get("Idempotent-Replayed") == "true", replayed.text
+            assert replayed.json()["statusUrl"] == search_status and replayed.json()["status"] == "FAILED"
 
-        # And a second local cloud on the same directory refuses to start, naming the holder
-        third = Run(cdk_out, state, tmp_path / "third.log")
-        refused = subprocess.run([sys.executable, "-m", "localcloud", "run"], env=third.env,
-                                               cwd=Path(__file__).resolve().parents[2], capture_output=True,
-                                               text=True, timeout=120)
-        assert refused.returncode == 1, refused.stdout + refused.stderr
-        assert f"LOCALCLOUD_STATE={state.resolve()} is in use by local cloud pid {cloud.process.pid}" in refused.stderr
+            # And a second local cloud on the same directory refuses to start, naming the holder
+            third = Run(cdk_out, state, tmp_path / "third.log")
+            refused = subprocess.run([sys.executable, "-m", "localcloud", "run"], env=third.env,
+                                     cwd=Path(__file__).resolve().parents[2], capture_output=True,
+                                     text=True, timeout=120)
+            assert refused.returncode == 1, refused.stdout + refused.stderr
+            assert f"LOCALCLOUD_STATE={state.resolve()} is in use by local cloud pid {cloud.process.pid}" \
+                in refused.stderr
+    finally:
+        receiver.__exit__(None, None, None)
+        flaky.__exit__(None, None, None)

@@ -155,3 +155,34 @@ def test_a_callback_adds_no_state_to_the_job(jobs, signing_secret, kind):
     assert record["status"] == "delivered"
     [delivery] = receiver.deliveries
     assert delivery.event["finishedAt"] == output["finish"]["finishedAt"]
+
+
+def test_a_duplicate_delivery_never_turns_delivered_back_into_pending(jobs, signing_secret):
+    hold = threading.Event()
+    with CallbackReceiver(signing_secret, hold=hold) as receiver:
+        # Given a job whose callback was delivered
+        hold.set()
+        result = jobs.run("user", {**request_for(jobs, "user"), "callbackUrl": receiver.url})
+        job_id = _job_id(result)
+        assert settled_callback(jobs, job_id)["status"] == "delivered"
+
+        # When Delivery runs again with the same input (EXPRESS is at-least-once) and its POST is in flight
+        hold.clear()
+        sfn = jobs.client("stepfunctions")
+        delivery_arn = jobs.stack.state_machine_arn("DeliveryStateMachine")
+        inputs = [sfn.describe_execution(executionArn=e["executionArn"])["input"]
+                  for e in sfn.list_executions(stateMachineArn=delivery_arn)["executions"]]
+        [terminal] = [i for i in inputs if json.loads(i)["jobId"] == job_id and json.loads(i)["event"]["type"] == "terminal"]
+        again = sfn.start_execution(stateMachineArn=delivery_arn, name=f"again-{job_id}", input=terminal)
+        deadline = time.monotonic() + 10
+        while "DeliverCallback" not in jobs.entered_states(again["executionArn"]):
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+
+        # Then the recorded outcome still reads delivered (the pending write was refused), and the duplicate
+        # delivers again under the same webhook-id, which receivers deduplicate on
+        assert callback_record(jobs, job_id)["status"] == "delivered"
+        hold.set()
+        jobs.wait(again["executionArn"])
+    assert callback_record(jobs, job_id) == {"status": "delivered", "attempts": 1, "lastHttpStatus": 204}
+    assert [d.headers["webhook-id"] for d in receiver.deliveries] == [f"msg_{job_id}"] * 2

@@ -44,6 +44,7 @@ class JobStatus:
     result_url: str | None = None
     result_expires_at: str | None = None
     error: Problem | None = None
+    # {"statusUrl": "/v1/jobs/<id>/callback"} for a job submitted with a callbackUrl: the outcome is read there.
     callback: dict[str, Any] | None = None
     # The WebSocket stage that pushes this job's events, when the server offers push.
     events_url: str | None = None

@@ -59,7 +59,7 @@ class PushPolicy:
     open_timeout: float = 5.0
     # The server answers a subscribe at once (route response); without it the socket is not serving us.
     ack_timeout: float = 5.0
-    # Steps post an event as they start; a job silent this long may have lost its subscription (or was cancelled).
+    # A job silent this long (its work between `working` and `saved` included) may have lost its subscription.
     silence_timeout: float = 20.0
 
 
@@ -91,9 +91,14 @@ def follow(events_url: str, job_id: str, policy: PushPolicy, deadline: float | N
     return ended
 
 
+# The server's steps in order; its two Delivery runs may interleave (saved before working for a fast job).
+STEP_ORDER = {"validated": 0, "working": 1, "saved": 2}
+
+
 def _listen(job_id: str, policy: PushPolicy, deadline: float | None,
             on_progress: Callable[[JobStatus], Any] | None) -> Generator[Any, Any, JobStatus | None]:
     ack_by: float | None = time.monotonic() + policy.ack_timeout
+    reached = -1
     while True:
         limit = policy.silence_timeout if ack_by is None else ack_by - time.monotonic()
         text = yield ReceiveText(_bounded(max(0.0, limit), deadline))
@@ -117,8 +122,14 @@ def _listen(job_id: str, policy: PushPolicy, deadline: float | None,
             if on_progress is not None:
                 on_progress(status)
             return status
-        if event.get("type") == "progress" and on_progress is not None:
-            on_progress(JobStatus.from_json(event))
+        if event.get("type") == "progress":
+            # A step behind (or equal to) one already reported is news to no one: steps only move forward.
+            order = STEP_ORDER.get(event.get("step"))
+            if order is not None and order <= reached:
+                continue
+            reached = reached if order is None else order
+            if on_progress is not None:
+                on_progress(JobStatus.from_json(event))
 
 
 def _event(text: str) -> dict:
