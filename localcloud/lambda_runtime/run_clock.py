@@ -23,7 +23,7 @@ AWS_CALL_ALLOWANCE_SECONDS = 0.1
 
 _endpoint_wait: dict[int, float] = {}  # native thread id -> seconds taken off for finished local AWS calls
 _in_flight: dict[int, float] = {}  # native thread id -> when its current local AWS call started
-_endpoint_lock = threading.Lock()
+_endpoint_lock = threading.RLock()  # re-entrant: the worker's watchdog reads the clock from a signal handler on the same thread
 
 
 def run_queue_wait_seconds(thread_id: int) -> float | None:
@@ -81,9 +81,9 @@ def time_local_aws_calls(endpoint_url: str) -> None:
             return original(self, request)
         finally:
             beyond = max(0.0, time.monotonic() - started - AWS_CALL_ALLOWANCE_SECONDS)
-            with _endpoint_lock:
-                del _in_flight[thread_id]
+            with _endpoint_lock:  # added before the in-flight entry goes: a read in between never over-counts
                 _endpoint_wait[thread_id] = _endpoint_wait.get(thread_id, 0.0) + beyond
+                del _in_flight[thread_id]
 
     send._times_local_aws = True
     URLLib3Session.send = send

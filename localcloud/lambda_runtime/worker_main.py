@@ -6,8 +6,9 @@ on the original stdout. Whatever the handler prints goes to stderr, which the pa
 as the invocation's logs; a marker line closes each invocation's logs.
 
 The worker enforces the function's timeout itself, on its own run clock (`run_clock.py`): a
-watchdog thread answers `{"timedOut": ...}` and ends the process when the handler's own run
-passes the limit, so a busy machine or a slow local endpoint never times a function out.
+SIGALRM watchdog on the handler's own thread answers `{"timedOut": ...}` and ends the process
+when the handler's own run passes the limit, so a busy machine or a slow local endpoint never
+times a function out. (Handlers therefore must not use SIGALRM themselves.)
 """
 
 from __future__ import annotations
@@ -15,9 +16,8 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import signal
 import sys
-import threading
-import time
 
 from localcloud.lambda_runtime.contract import FunctionSpec, LambdaContext, error_payload, to_json
 from localcloud.lambda_runtime.run_clock import RunClock, time_local_aws_calls
@@ -33,41 +33,41 @@ class ImportModuleError(Exception):
 
 
 class Watchdog:
-    """Ends the process when the phase being watched outruns its limit on the run clock."""
+    """Ends the process when the phase being watched outruns its limit on the run clock.
+
+    It checks from a SIGALRM handler, which Python runs on the main thread: the handler's own. A
+    watchdog thread had to take the GIL for every check, and each time the handler's thread waited
+    for it blocked, not runnable, so that wait was in no run-queue figure: on a loaded machine the
+    checking thread's own wait for a core was counted as the function's time (issue 10 section 1).
+    """
 
     def __init__(self, protocol):
         self._protocol = protocol
-        self._lock = threading.Lock()  # one answer per phase: the handler's or the watchdog's
-        self._watching = threading.Condition(self._lock)
         self._phase: tuple[RunClock, float, str, str] | None = None
-        threading.Thread(target=self._watch, daemon=True, name="watchdog").start()
+        signal.signal(signal.SIGALRM, self._check)
 
     def start(self, limit: float, phase: str, request_id: str = "") -> RunClock:
         clock = RunClock()
-        with self._lock:
-            self._phase = (clock, limit, phase, request_id)
-            self._watching.notify()
+        self._phase = (clock, limit, phase, request_id)
+        signal.setitimer(signal.ITIMER_REAL, WATCH_INTERVAL_SECONDS, WATCH_INTERVAL_SECONDS)
         return clock
 
     def answer(self, message: dict) -> None:
         """The phase's own answer; after the watchdog has answered, nothing more is written."""
-        with self._lock:
-            self._phase = None
-            self._protocol.write(json.dumps(message) + "\n")
+        self._phase = None  # first: a check running from here on finds nothing to time out
+        signal.setitimer(signal.ITIMER_REAL, 0)  # an idle worker is not woken
+        self._protocol.write(json.dumps(message) + "\n")
 
-    def _watch(self) -> None:
-        while True:
-            with self._lock:
-                while self._phase is None:
-                    self._watching.wait()
-                clock, limit, phase, request_id = self._phase
-                if clock.elapsed() >= limit:
-                    sys.stderr.write(f"{request_id} Task timed out after {limit:.2f} seconds\n".lstrip())
-                    sys.stderr.flush()
-                    self._protocol.write(json.dumps({"timedOut": phase, "durationMs": clock.elapsed() * 1000}) + "\n")
-                    self._protocol.flush()
-                    os._exit(1)  # Lambda discards an environment whose invocation timed out
-            time.sleep(WATCH_INTERVAL_SECONDS)
+    def _check(self, _signum, _frame) -> None:
+        if self._phase is None:
+            return
+        clock, limit, phase, request_id = self._phase
+        if clock.elapsed() >= limit:
+            # os.write: the handler may be inside a buffered write to stderr, which must not be re-entered
+            os.write(2, f"{request_id} Task timed out after {limit:.2f} seconds\n".lstrip().encode())
+            answer = json.dumps({"timedOut": phase, "durationMs": clock.elapsed() * 1000}) + "\n"
+            os.write(self._protocol.fileno(), answer.encode())
+            os._exit(1)  # Lambda discards an environment whose invocation timed out
 
 
 def main() -> None:

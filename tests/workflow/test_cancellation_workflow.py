@@ -1,10 +1,12 @@
 """Cancelling jobs on the real Jobs state machine: nothing a cancelled job computes is ever stored or served."""
 
 import json
+import threading
 import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from moto.stepfunctions.parser.backend.execution import BaseExecutionWorkerCommunication
 
 from stepgate_jobs.cancellation import cancel_job, execution_cause
 from stepgate_jobs.dynamodb_cancellations import DynamoDBCancellationStore
@@ -40,24 +42,54 @@ def _cancel_while_a_worker_runs(jobs, job_id: str):
                       3600, f"cancel-{job_id}")
 
 
-def _wait_for_state(jobs, execution: str, state: str, timeout: float = 10) -> None:
-    deadline = time.monotonic() + timeout
-    while state not in jobs.entered_states(execution):
-        assert time.monotonic() < deadline, f"{state} never entered: {jobs.entered_states(execution)}"
-        time.sleep(0.02)
-
-
 def _item(jobs, table_prefix: str, key: dict) -> dict | None:
     return jobs.client("dynamodb").get_item(TableName=jobs.stack.table_name(table_prefix), Key=key,
                                             ConsistentRead=True).get("Item")
 
 
-def test_a_search_cancelled_mid_flight_is_aborted_and_never_stores_offers(jobs):
-    # Given a search whose worker is busy pricing (searchLatencyMs: 2 s)
-    execution = jobs.start("search", _search())
-    job_id = execution.rsplit(":", 1)[1]
-    _wait_for_state(jobs, execution, "SearchOffers")
-    time.sleep(0.3)  # past the in-process runtime's environment switch: it is process-wide
+class _HeldWorker:
+    """The search worker's invocation, held before it returns to the workflow until the test lets it go:
+    the job is in flight for as long as the test needs, however busy the machine."""
+
+    def __init__(self, runtime, function_name: str):
+        self._runtime, self._function_name = runtime, function_name
+        self.computed, self.release, self.returned = threading.Event(), threading.Event(), threading.Event()
+
+    def invoke(self, spec, event):
+        invocation = self._runtime.invoke(spec, event)
+        if spec.name == self._function_name:
+            self.computed.set()
+            self.release.wait(timeout=120)  # bounded: a broken test must not hang the session
+            self.returned.set()
+        return invocation
+
+    def __getattr__(self, name):
+        return getattr(self._runtime, name)
+
+
+def _interpreter_ended(monkeypatch, execution: str) -> threading.Event:
+    """Set when moto's interpreter thread for `execution` has run to its end (whatever it did after a stop)."""
+    ended, original = threading.Event(), BaseExecutionWorkerCommunication.terminated
+
+    def terminated(self):
+        original(self)
+        if self.execution.exec_arn == execution:
+            ended.set()
+
+    monkeypatch.setattr(BaseExecutionWorkerCommunication, "terminated", terminated)
+    return ended
+
+
+def test_a_search_cancelled_mid_flight_is_aborted_and_never_stores_offers(jobs, monkeypatch):
+    # Given a search whose worker has priced the offers but not yet returned them to the workflow
+    worker = _HeldWorker(jobs.hook.runtime, jobs.stack.function("search_worker").name)
+    monkeypatch.setattr(jobs.hook, "runtime", worker)
+    job_id = f"job-{time.monotonic_ns()}"
+    execution = jobs.state_machine_arn.replace(":stateMachine:", ":execution:") + f":{job_id}"
+    interpreter_ended = _interpreter_ended(monkeypatch, execution)
+    assert jobs.start("search", _search(), name=job_id) == execution
+    # (the in-process runtime's environment switch is over once the handler has returned)
+    assert worker.computed.wait(timeout=60), f"the search worker never ran: {jobs.entered_states(execution)}"
 
     # When it is cancelled
     record = _cancel_while_a_worker_runs(jobs, job_id)
@@ -70,8 +102,10 @@ def test_a_search_cancelled_mid_flight_is_aborted_and_never_stores_offers(jobs):
     # the cause is the {cause, finishedAt} report the status template reads the finish time from
     assert json.loads(described["cause"]) == {"cause": record.cause, "finishedAt": record.cancelled_at}
 
-    # And after the worker's in-flight invocation has finished, no offers were stored: only the tombstone
-    time.sleep(2.5)
+    # And after the worker's in-flight invocation has returned and the interpreter has run to its end,
+    # no offers were stored: only the tombstone
+    worker.release.set()
+    assert worker.returned.wait(timeout=60) and interpreter_ended.wait(timeout=60), "the interpreter never ended"
     assert "SaveOffers" not in jobs.entered_states(execution)
     tombstone = _item(jobs, "OffersTable", {"jobId": {"S": job_id}})
     assert "cancelledAt" in tombstone and "offers" not in tombstone
