@@ -79,7 +79,10 @@ async def follow_job(client: httpx.AsyncClient, kind: str, index: int, pollers: 
     path, body = job_request(kind, index)
     while True:
         async with submitting:
-            response = await client.post(path, json=body)
+            response = await _request(client, "POST", path, tally, json=body)
+        if response is None:
+            await asyncio.sleep(2)
+            continue
         tally.answers[f"POST {response.status_code}"] += 1
         if response.status_code == 202:
             break
@@ -100,6 +103,15 @@ async def follow_job(client: httpx.AsyncClient, kind: str, index: int, pollers: 
             return
     outcomes = await asyncio.gather(*(poll(client, status_url, wait, tally, deadline) for _ in range(pollers)))
     tally.finished[outcomes[0]] += 1
+
+
+async def _request(client: httpx.AsyncClient, method: str, url: str, tally: Tally, **kwargs) -> httpx.Response | None:
+    """One request; a connection the local server did not take in time is counted and tried again later."""
+    try:
+        return await client.request(method, url, follow_redirects=False, **kwargs)
+    except httpx.TransportError as failed:
+        tally.answers[f"{method} {type(failed).__name__}"] += 1
+        return None
 
 
 async def follow_over_websocket(events_url: str, job_id: str, tally: Tally, deadline: float) -> str | None:
@@ -135,7 +147,10 @@ async def poll(client: httpx.AsyncClient, status_url: str, wait: float, tally: T
     """One client polling a job until it reads the end; returns the status it read."""
     while time.monotonic() < deadline:
         await asyncio.sleep(wait)
-        response = await client.get(status_url.split("/", 2)[2], follow_redirects=False)
+        response = await _request(client, "GET", status_url.split("/", 2)[2], tally)
+        if response is None:
+            wait = 2.0
+            continue
         tally.answers[f"GET {response.status_code}"] += 1
         wait = retry_after(response)
         if response.status_code == 303:

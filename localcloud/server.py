@@ -4,7 +4,8 @@
   serves, among them those the stack calls (the banner lists them, from the template's IAM policies);
 - the template's resources provisioned into it;
 - Lambda handlers running as real code in warm worker processes;
-- the REST API served from the template's OpenAPI body by the local gateway.
+- the REST API served from the template's OpenAPI body by the local gateway;
+- the WebSocket API served from the template's ApiGatewayV2 resources on WS_PORT (localcloud/websocket).
 """
 
 from __future__ import annotations

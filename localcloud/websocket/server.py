@@ -16,6 +16,7 @@ import logging
 import threading
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from http import HTTPStatus
 
 from websockets.asyncio.server import ServerConnection, serve
@@ -29,6 +30,11 @@ from localcloud.websocket.integrations import run_integration
 LOG = logging.getLogger("localcloud.websocket")
 # API Gateway's limits: a message is at most 128 KB; an idle connection closes after 10 minutes (not mimicked).
 MAX_MESSAGE_BYTES = 128 * 1024
+# Many clients connect at once (make bench-polling MODES=websocket: 1,000 in a second): a deep accept queue, a
+# generous handshake timeout, and enough threads that subscribes waiting on their workflow never starve handshakes.
+ACCEPT_BACKLOG = 2048
+HANDSHAKE_TIMEOUT_SECONDS = 60
+INTEGRATION_THREADS = 64
 
 
 class WebSocketGateway:
@@ -50,9 +56,11 @@ class WebSocketGateway:
 
         async def main() -> None:
             self._loop, self._stopped = asyncio.get_running_loop(), asyncio.Event()
+            self._loop.set_default_executor(ThreadPoolExecutor(INTEGRATION_THREADS, thread_name_prefix="ws-route"))
             try:
                 server = await serve(self._session, self.host, self.port, process_request=self._handshake,
-                                     max_size=MAX_MESSAGE_BYTES, server_header=None)
+                                     max_size=MAX_MESSAGE_BYTES, server_header=None, backlog=ACCEPT_BACKLOG,
+                                     open_timeout=HANDSHAKE_TIMEOUT_SECONDS)
             except OSError as error:
                 failure.append(error)
                 ready.set()
@@ -120,9 +128,12 @@ class WebSocketGateway:
                 await self._run(route, "DISCONNECT", websocket, "")
 
     async def _run(self, route: Route, event_type: str, websocket: ServerConnection, body: str):
-        """The integration, off the event loop: it may wait on a workflow that posts back to this loop."""
+        """AWS integrations off the event loop (one may wait on a workflow that posts back to this loop); a MOCK
+        only renders templates, so handshakes never queue behind subscribes for a thread."""
         context = self._context(route, event_type, websocket)
         try:
+            if route.integration.type == "MOCK":
+                return run_integration(route, body, context, self.aws_endpoint, self.region)
             return await asyncio.to_thread(run_integration, route, body, context, self.aws_endpoint, self.region)
         except Exception:  # noqa: BLE001 - API Gateway answers an integration failure, it does not crash
             LOG.exception("route %s of connection %s failed", route.key, context["connectionId"])
