@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from aws_cdk import RemovalPolicy
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_logs as logs
 from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 
-from stacks.settings import ADMISSION_STATE_MACHINE_FILE, Settings, log_retention
+from stacks.settings import ADMISSION_STATE_MACHINE_FILE, Settings
+from stacks.state_machines import state_machine_from_asl
 from stacks.storage import Storage
 from stacks.workflow import Workflow
 
@@ -21,30 +20,18 @@ class Admission(Construct):
         super().__init__(scope, construct_id)
         jobs = workflow.state_machine
 
-        self.log_group = logs.LogGroup(
-            self,
-            "AdmissionLogs",
-            retention=log_retention(settings.log_retention_days),
-            removal_policy=RemovalPolicy.RETAIN,
-        )
-        self.state_machine = sfn.StateMachine(
-            self,
-            "AdmissionStateMachine",
-            state_machine_type=sfn.StateMachineType.EXPRESS,
-            definition_body=sfn.DefinitionBody.from_string(ADMISSION_STATE_MACHINE_FILE.read_text()),
-            definition_substitutions={
+        # Every transition, but no data: the input is the request body, and the job's own history has it.
+        # Pinned: the API's POST integrations name it.
+        self.state_machine, self.log_group = state_machine_from_asl(
+            self, "Admission", asl_file=ADMISSION_STATE_MACHINE_FILE, machine_type=sfn.StateMachineType.EXPRESS,
+            settings=settings, include_execution_data=False, substitutions={
                 "JobsStateMachineArn": jobs.state_machine_arn,
                 # DescribeExecution wants an ARN; the ASL appends the job id to this prefix.
                 "JobsExecutionArnPrefix": workflow.execution_arn(""),
                 "IdempotencyTableName": storage.idempotency_table.table_name,
                 "IdempotencyKeyRetentionSeconds": str(settings.idempotency_key_retention_seconds),
             },
-            # Every transition, but no data: the input is the request body, and the job's own history has it.
-            logs=sfn.LogOptions(destination=self.log_group, level=sfn.LogLevel.ALL, include_execution_data=False),
-            tracing_enabled=True,
         )
-        # Pinned: the API's POST integrations name it.
-        self.state_machine.node.default_child.override_logical_id("AdmissionStateMachine")
 
         # Start jobs, and read one's status when a replay finds it already exists.
         jobs.grant_start_execution(self.state_machine)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from aws_cdk import RemovalPolicy
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_logs as logs
 from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 
 from stacks.push import TERMINAL_EVENT_RETENTION_SECONDS, Push
-from stacks.settings import DELIVERY_STATE_MACHINE_FILE, Settings, log_retention
+from stacks.settings import DELIVERY_STATE_MACHINE_FILE, Settings
+from stacks.state_machines import state_machine_from_asl
 from stacks.storage import Storage
 from stacks.workers import Workers
 
@@ -21,18 +20,11 @@ class Delivery(Construct):
                  workers: Workers, push: Push) -> None:
         super().__init__(scope, construct_id)
 
-        self.log_group = logs.LogGroup(
-            self,
-            "DeliveryLogs",
-            retention=log_retention(settings.log_retention_days),
-            removal_policy=RemovalPolicy.RETAIN,
-        )
-        self.state_machine = sfn.StateMachine(
-            self,
-            "DeliveryStateMachine",
-            state_machine_type=sfn.StateMachineType.EXPRESS,
-            definition_body=sfn.DefinitionBody.from_string(DELIVERY_STATE_MACHINE_FILE.read_text()),
-            definition_substitutions={
+        # Every transition, but no data: the input holds the receiver's URL and the job's event.
+        # Pinned: Jobs' definition names it, and the local cloud finds it by it.
+        self.state_machine, self.log_group = state_machine_from_asl(
+            self, "Delivery", asl_file=DELIVERY_STATE_MACHINE_FILE, machine_type=sfn.StateMachineType.EXPRESS,
+            settings=settings, include_execution_data=False, substitutions={
                 "DeliverCallbackFunctionArn": workers.deliver_callback.function_arn,
                 "JobsTableName": storage.jobs_table.table_name,
                 "SubscriptionsTableName": storage.subscriptions_table.table_name,
@@ -40,12 +32,7 @@ class Delivery(Construct):
                 "WebSocketApiEndpoint": push.api_host,
                 "WebSocketStageName": push.stage_name,
             },
-            # Every transition, but no data: the input holds the receiver's URL and the job's event.
-            logs=sfn.LogOptions(destination=self.log_group, level=sfn.LogLevel.ALL, include_execution_data=False),
-            tracing_enabled=True,
         )
-        # Pinned: Jobs' definition names it, and the local cloud finds it by it.
-        self.state_machine.node.default_child.override_logical_id("DeliveryStateMachine")
 
         # Exactly what the ASL calls: the delivery function (unqualified ARN) and the callback record's UpdateItem.
         iam.Grant.add_to_principal(grantee=self.state_machine, actions=["lambda:InvokeFunction"],

@@ -17,6 +17,7 @@ from constructs import Construct
 
 from stacks.placeholders import substitute_placeholders
 from stacks.settings import SUBSCRIBE_STATE_MACHINE_FILE, WEBSOCKET_API_FILE, Settings, log_retention
+from stacks.state_machines import state_machine_from_asl
 from stacks.storage import Storage
 
 if TYPE_CHECKING:  # Delivery (imported by Workflow) needs this module first
@@ -63,24 +64,17 @@ class Push(Construct):
     def add_routes(self, storage: Storage, workflow: Workflow) -> None:
         """The Subscribe machine, the routes of api/websocket.yaml, the stage and the WebSocketUrl output."""
         settings, table = self.settings, storage.subscriptions_table
-        self.subscribe_logs = logs.LogGroup(self, "SubscribeLogs", retention=log_retention(settings.log_retention_days),
-                                            removal_policy=RemovalPolicy.RETAIN)
-        self.subscribe_machine = sfn.StateMachine(
-            self, "SubscribeStateMachine",
-            state_machine_type=sfn.StateMachineType.EXPRESS,
-            definition_body=sfn.DefinitionBody.from_string(SUBSCRIBE_STATE_MACHINE_FILE.read_text()),
-            definition_substitutions={
+        # Every transition, no data: the input names connections.
+        self.subscribe_machine, self.subscribe_logs = state_machine_from_asl(
+            self, "Subscribe", asl_file=SUBSCRIBE_STATE_MACHINE_FILE, machine_type=sfn.StateMachineType.EXPRESS,
+            settings=settings, include_execution_data=False, substitutions={
                 "SubscriptionsTableName": table.table_name,
                 "SubscriptionTtlSeconds": str(SUBSCRIPTION_TTL_SECONDS),
                 "JobsExecutionArnPrefix": workflow.execution_arn(""),
                 "WebSocketApiEndpoint": self.api_host,
                 "WebSocketStageName": self.stage_name,
             },
-            # Every transition, no data: the input names connections.
-            logs=sfn.LogOptions(destination=self.subscribe_logs, level=sfn.LogLevel.ALL, include_execution_data=False),
-            tracing_enabled=True,
         )
-        self.subscribe_machine.node.default_child.override_logical_id("SubscribeStateMachine")
         table.grant(self.subscribe_machine, "dynamodb:PutItem", "dynamodb:GetItem")
         iam.Grant.add_to_principal(grantee=self.subscribe_machine, actions=["states:DescribeExecution"],
                                    resource_arns=[workflow.execution_arn()])

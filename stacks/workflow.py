@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from aws_cdk import ArnFormat, RemovalPolicy, Stack
+from aws_cdk import ArnFormat, Stack
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_logs as logs
 from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 
-from stacks.settings import STATE_MACHINE_FILE, Settings, log_retention
+from stacks.settings import STATE_MACHINE_FILE, Settings
+from stacks.state_machines import state_machine_from_asl
 from stacks.delivery import Delivery
 from stacks.storage import Storage
 from stacks.workers import Workers
@@ -32,26 +32,12 @@ class Workflow(Construct):
             ExpiredResultGraceSeconds=str(settings.expired_result_grace_seconds),
         )
 
-        self.log_group = logs.LogGroup(
-            self,
-            "JobsLogs",
-            retention=log_retention(settings.log_retention_days),
-            removal_policy=RemovalPolicy.RETAIN,
-        )
-        self.state_machine = sfn.StateMachine(
-            self,
-            "JobsStateMachine",
-            state_machine_type=sfn.StateMachineType.STANDARD,
-            # Inline (not from_file): the template carries DefinitionString, so cfn-lint and the local cloud read it.
-            definition_body=sfn.DefinitionBody.from_string(STATE_MACHINE_FILE.read_text()),
-            definition_substitutions=substitutions,
-            # ALL (with data): every state transition of an async job is its only debugging trail, and the
-            # ASL's own TimeoutSeconds caps the volume; retention bounds how long request bodies are kept.
-            logs=sfn.LogOptions(destination=self.log_group, level=sfn.LogLevel.ALL, include_execution_data=True),
-            tracing_enabled=True,
-        )
+        # ALL (with data): every state transition of an async job is its only debugging trail, and the
+        # ASL's own TimeoutSeconds caps the volume; retention bounds how long request bodies are kept.
         # Pinned: the API's status integration and every client's job id are tied to this state machine.
-        self.state_machine.node.default_child.override_logical_id("JobsStateMachine")
+        self.state_machine, self.log_group = state_machine_from_asl(
+            self, "Jobs", asl_file=STATE_MACHINE_FILE, machine_type=sfn.StateMachineType.STANDARD,
+            substitutions=substitutions, settings=settings, include_execution_data=True)
 
         # Exactly the functions and tables the ASL names; the ASL invokes unqualified ARNs, so no `:*` versions.
         for fn in workers.workflow_functions.values():
