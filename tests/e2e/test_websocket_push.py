@@ -52,6 +52,15 @@ def run(coroutine):
     return asyncio.run(coroutine)
 
 
+def connect_with_key(cloud, events_url: str):
+    """The handshake as a client makes it: the stage's API key in x-api-key."""
+    return connect(events_url, additional_headers={"x-api-key": cloud.api_key})
+
+
+async def subscribe(websocket, *job_ids: str) -> None:
+    await websocket.send(json.dumps({"action": "subscribe", "jobIds": list(job_ids)}))
+
+
 def test_the_202_and_the_status_document_name_the_events_url(cloud):
     accepted = submit_user(cloud)
     status = cloud.request("GET", accepted["statusUrl"]).json()
@@ -78,8 +87,8 @@ def test_a_subscriber_before_completion_gets_each_step_then_the_terminal_event(c
     job_id = accepted["jobId"]
 
     async def watch():
-        async with connect(accepted["eventsUrl"], additional_headers={"x-api-key": cloud.api_key}) as websocket:
-            await websocket.send(json.dumps({"action": "subscribe", "jobIds": [job_id]}))
+        async with connect_with_key(cloud, accepted["eventsUrl"]) as websocket:
+            await subscribe(websocket, job_id)
             return await receive_until(websocket, terminal_for(job_id), cloud.poll_timeout)
 
     events = run(watch())
@@ -99,10 +108,10 @@ def test_a_subscription_after_completion_gets_the_terminal_event_at_once(cloud):
     status = cloud.poll(accepted["statusUrl"]).json()
 
     async def late():
-        async with connect(accepted["eventsUrl"], additional_headers={"x-api-key": cloud.api_key}) as websocket:
+        async with connect_with_key(cloud, accepted["eventsUrl"]) as websocket:
             deadline = time.monotonic() + 20
             while True:  # Delivery stores the terminal event apart from the job: moments after its end
-                await websocket.send(json.dumps({"action": "subscribe", "jobIds": [accepted["jobId"]]}))
+                await subscribe(websocket, accepted["jobId"])
                 events = await receive_until(websocket, lambda e: len(e) >= 1, 10)
                 try:
                     events += await receive_until(websocket, terminal_for(accepted["jobId"]), 2)
@@ -122,8 +131,8 @@ def test_a_subscriber_that_disconnects_mid_job_neither_fails_the_job_nor_stays_s
     job_id = accepted["jobId"]
 
     async def leave_early():
-        async with connect(accepted["eventsUrl"], additional_headers={"x-api-key": cloud.api_key}) as websocket:
-            await websocket.send(json.dumps({"action": "subscribe", "jobIds": [job_id]}))
+        async with connect_with_key(cloud, accepted["eventsUrl"]) as websocket:
+            await subscribe(websocket, job_id)
             await receive_until(websocket, lambda e: e and e[0]["type"] == "subscribed", 20)
         # closed before the supplier answers
 
@@ -147,10 +156,10 @@ def test_an_unknown_job_and_a_bad_message_get_error_events(cloud):
     events_url = submit_user(cloud)["eventsUrl"]
 
     async def ask():
-        async with connect(events_url, additional_headers={"x-api-key": cloud.api_key}) as websocket:
-            await websocket.send(json.dumps({"action": "subscribe", "jobIds": ["no-such-job-0001"]}))
+        async with connect_with_key(cloud, events_url) as websocket:
+            await subscribe(websocket, "no-such-job-0001")
             unknown = await receive_until(websocket, lambda e: len(e) >= 2, 20)
-            await websocket.send(json.dumps({"action": "subscribe", "jobIds": []}))
+            await subscribe(websocket)
             empty = await receive_until(websocket, lambda e: len(e) >= 1, 20)
             await websocket.send("not json")
             garbage = await receive_until(websocket, lambda e: len(e) >= 1, 20)
@@ -174,8 +183,8 @@ def test_a_cancelled_job_pushes_its_aborted_event(cloud):
     job_id = accepted["jobId"]
 
     async def watch_cancel():
-        async with connect(accepted["eventsUrl"], additional_headers={"x-api-key": cloud.api_key}) as websocket:
-            await websocket.send(json.dumps({"action": "subscribe", "jobIds": [job_id]}))
+        async with connect_with_key(cloud, accepted["eventsUrl"]) as websocket:
+            await subscribe(websocket, job_id)
             await receive_until(websocket, lambda e: e and e[0]["type"] == "subscribed", 20)
             cancel = await asyncio.to_thread(cloud.request, "DELETE", f"/jobs/{job_id}")
             assert cancel.status_code == 202, cancel.text
