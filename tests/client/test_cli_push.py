@@ -2,9 +2,7 @@
 
 import json
 import os
-import pty
 import re
-import select
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +11,7 @@ import pytest
 
 from tests.client.scripted_server import Answer, ScriptedServer
 from tests.client.scripted_socket import Gate, ScriptedSocketServer, acked, progress, terminal
+from tests.terminal import run_on_a_terminal
 
 SDK_SOURCE = Path(__file__).resolve().parents[2] / "clients" / "python" / "src"
 JOB = "job-1"
@@ -59,10 +58,6 @@ def _env(http: ScriptedServer, **overrides) -> dict:
     return {**env, **overrides}
 
 
-def _plain(screen: bytes) -> str:
-    return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", screen.decode(errors="replace"))
-
-
 def _user(*options: str) -> list[str]:
     return [sys.executable, "-m", "stepgate_client", *options, "--json", "user", "--name", "Ada",
             "--email", "ada@example.com", "--wait"]
@@ -85,28 +80,16 @@ def test_push_is_on_by_default_and_turned_off_by_flag_or_environment(servers, ga
 def test_the_live_line_shows_the_pushed_step(servers, gates):
     # Given a terminal for stderr (rich shows progress only there)
     _, http = servers
-    controller, terminal_end = pty.openpty()
-    process = subprocess.Popen(_user(), env=_env(http, TERM="xterm-256color"), stdout=subprocess.PIPE,
-                               stderr=terminal_end, text=True)
-    os.close(terminal_end)
-    screen = b""
-    while process.poll() is None or select.select([controller], [], [], 0.2)[0]:
-        if select.select([controller], [], [], 0.2)[0]:
-            try:
-                screen += os.read(controller, 65536)
-            except OSError:
-                break
-            # Each step seen lets the server send the next event.
-            seen = _plain(screen)
-            for step, gate in zip(STEPS, gates, strict=True):
-                if re.search(rf"RUNNING\s+step {step}", seen):
-                    gate.opened.set()
-    os.close(controller)
-    process.wait(timeout=10)
+    def open_gates(seen: str) -> None:
+        # Each step seen lets the server send the next event.
+        for step, gate in zip(STEPS, gates, strict=True):
+            if re.search(rf"RUNNING\s+step {step}", seen):
+                gate.opened.set()
+
+    returncode, text, _ = run_on_a_terminal(_user(), env=_env(http, TERM="xterm-256color"), on_screen=open_gates)
 
     # Then the line named each step as its event came, and the job's end
-    text = _plain(screen)
-    assert process.returncode == 0, text
+    assert returncode == 0, text
     for step in STEPS:
         assert re.search(rf"job {JOB}\s+RUNNING\s+step {step}", text), text
     assert re.search(rf"job {JOB}\s+SUCCEEDED", text), text

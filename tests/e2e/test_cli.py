@@ -3,9 +3,7 @@ exit codes."""
 
 import json
 import os
-import pty
 import re
-import select
 import shutil
 import socket
 import subprocess
@@ -17,8 +15,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from PIL import Image
-
 from stepgate_client.cli import cli, exit_codes
+
+from tests.terminal import run_on_a_terminal
 
 SDK_SOURCE = Path(__file__).resolve().parents[2] / "clients" / "python" / "src"
 
@@ -54,26 +53,13 @@ def test_search_wait_json_prints_the_offers_document(cloud):
 
 def test_search_wait_shows_live_progress_on_a_terminal_then_the_offers_table(cloud):
     # Given a terminal for stderr (rich shows progress only there); stdout stays a pipe for the table
-    controller, terminal = pty.openpty()
-    process = subprocess.Popen(
+    returncode, text, table = run_on_a_terminal(
         [sys.executable, "-m", "stepgate_client", "search", "--location", "LHR", "--pickup", _in_days(1),
          "--dropoff", _in_days(2), "--car-size", "suv", "--wait"],
-        env=_env(cloud, TERM="xterm-256color"), stdout=subprocess.PIPE, stderr=terminal, text=True)
-    os.close(terminal)
-    screen = b""
-    while process.poll() is None or select.select([controller], [], [], 0.2)[0]:
-        if select.select([controller], [], [], 0.2)[0]:
-            try:
-                screen += os.read(controller, 65536)
-            except OSError:
-                break
-    os.close(controller)
-    table = process.stdout.read()
-    process.wait(timeout=10)
+        env=_env(cloud, TERM="xterm-256color"))
 
     # Then the progress line named the job, its status as it changed, and the elapsed time
-    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", screen.decode(errors="replace"))
-    assert process.returncode == 0, text
+    assert returncode == 0, text
     assert re.search(r"job \S+\s+RUNNING", text) and re.search(r"job \S+\s+SUCCEEDED", text), text
     assert re.search(r"0:00:0[0-9]", text), text
     # And the offers came as a table on stdout
