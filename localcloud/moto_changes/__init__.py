@@ -9,6 +9,7 @@ pair patches and unpatches, and each uninstall gives back the enclosing caller's
 from __future__ import annotations
 
 from localcloud.moto_changes.api_quotas import install_api_quotas, uninstall_api_quotas
+from localcloud.moto_changes.dynamodb_queries import install_partition_queries, uninstall_partition_queries
 from localcloud.moto_changes.dynamodb_transactions import (
     install_transaction_without_table_copies,
     uninstall_transaction_without_table_copies,
@@ -42,6 +43,7 @@ def install_local_behaviour(wait_time_scale: float) -> None:
     install_mock_config_support()
     install_interpreter_caches()
     install_transaction_without_table_copies()
+    install_partition_queries()
     install_synchronous_stop()
     install_start_sync_execution()
     install_service_integration_casing()
@@ -68,6 +70,7 @@ def uninstall_local_behaviour() -> None:
     uninstall_service_integration_casing()
     uninstall_start_sync_execution()
     uninstall_synchronous_stop()
+    uninstall_partition_queries()
     uninstall_transaction_without_table_copies()
     uninstall_interpreter_caches()
     uninstall_wait_time_scale()
