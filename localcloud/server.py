@@ -25,6 +25,7 @@ import boto3
 from botocore.config import Config
 from werkzeug.serving import make_server
 
+from localcloud import aws_in_process
 from localcloud.console import PREFIX as CONSOLE_PREFIX, ConsoleApp, ExecutionsReader, with_console
 from localcloud.moto_changes.stepfunctions.execution_log import ExecutionLog
 from localcloud.lambda_runtime import InvocationLog, WorkerPoolRuntime
@@ -104,11 +105,11 @@ class LocalCloud:
         return f"http://{self.settings.host}:{self.settings.api_port}/{self.stack.stage_name}"
 
     def client(self, service: str):
-        return boto3.client(
+        return aws_in_process.attach(boto3.client(
             service, endpoint_url=self.aws_endpoint, region_name=REGION,
             aws_access_key_id="local", aws_secret_access_key="local",
             config=Config(retries={"max_attempts": 2}),
-        )
+        ))
 
     def start(self) -> None:
         _ensure_free(self.settings.host, self.settings.api_port, "PORT")
@@ -125,12 +126,15 @@ class LocalCloud:
         os.environ["MOTO_PORT"] = str(self.settings.aws_port)
         install_local_behaviour(self.settings.wait_time_scale)
 
-        from moto.server import ThreadedMotoServer
+        from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
         from localcloud.moto_changes.lambda_hook import install
 
-        moto_server = ThreadedMotoServer(ip_address=self.settings.host, port=self.settings.aws_port, verbose=False)
-        moto_server.start()
-        self._stoppables.append(moto_server.stop)
+        aws_app = DomainDispatcherApplication(create_backend_app)
+        aws_server = make_server(self.settings.host, self.settings.aws_port, aws_app, threaded=True,
+                                 request_handler=MotoRequestHandler)
+        threading.Thread(target=aws_server.serve_forever, daemon=True, name="aws-endpoint").start()
+        self._stoppables.append(aws_server.shutdown)
+        self._stoppables.append(aws_in_process.serve_in_process(self.settings.host, self.settings.aws_port, aws_app))
         self._configure_moto()
 
         runtime = WorkerPoolRuntime(self.aws_endpoint, self.settings.max_workers_per_function,

@@ -6,6 +6,7 @@
   components, so one parse serves every execution of a definition.
 - Each task's boto3 client is reused instead of created per task (~20 ms each). boto3
   clients are thread-safe; the key includes everything that decides the client's endpoint.
+- Each client calls an endpoint served in this process directly (`localcloud/aws_in_process.py`).
 - JSONPath expressions are compiled once (jsonpath-ng builds a PLY parser per call).
 """
 
@@ -20,6 +21,8 @@ from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguagePa
 from moto.stepfunctions.parser.asl.component.common.path import result_path
 from moto.stepfunctions.parser.asl.utils import boto_client, json_path
 from moto.stepfunctions.parser.backend import execution_worker
+
+from localcloud import aws_in_process
 
 _ORIGINAL_ENTRYPOINT = execution_worker.ExecutionWorker._get_evaluation_entrypoint
 _ORIGINAL_CLIENT_FOR = boto_client.boto_client_for
@@ -38,7 +41,7 @@ def _cached_entrypoint(self):
 
 @functools.lru_cache(maxsize=256)
 def _client(region: str, service: str, intercepted: bool, port: str):
-    return _ORIGINAL_CLIENT_FOR(region=region, service=service)
+    return aws_in_process.attach(_ORIGINAL_CLIENT_FOR(region=region, service=service))
 
 
 def _cached_client_for(region: str, service: str, state_credentials=None):
