@@ -2,6 +2,7 @@
 
 AWS deletes expired items lazily (within days), so readers must also check the TTL
 attribute themselves; this sweeper keeps the local tables from growing without bound.
+A sweep scans every item of every table with TTL on, so it runs once a minute, not continually.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ log = logging.getLogger("localcloud.ttl")
 
 
 class TtlSweeper:
-    def __init__(self, dynamodb_client: Any, table_names: list[str], interval: float = 5.0):
+    def __init__(self, dynamodb_client: Any, table_names: list[str], interval: float = 60.0):
         self._dynamodb = dynamodb_client
         self._table_names = table_names
         self._interval = interval
