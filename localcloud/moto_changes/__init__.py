@@ -14,12 +14,18 @@ from localcloud.moto_changes.dynamodb_transactions import (
     install_transaction_without_table_copies,
     uninstall_transaction_without_table_copies,
 )
+from localcloud.moto_changes.request_dispatch import install_request_dispatch_caches, uninstall_request_dispatch_caches
 from localcloud.moto_changes.rekognition import install_into_moto as install_local_rekognition
 from localcloud.moto_changes.stepfunctions.context_times import install_aws_context_times, uninstall_aws_context_times
 from localcloud.moto_changes.stepfunctions.caches import install_interpreter_caches, uninstall_interpreter_caches
 from localcloud.moto_changes.stepfunctions.definition_validation import install_definition_validation, uninstall_definition_validation
+from localcloud.moto_changes.stepfunctions.execution_index import install_execution_index, uninstall_execution_index
 from localcloud.moto_changes.stepfunctions.execution_names import install_generated_execution_names, uninstall_generated_execution_names
 from localcloud.moto_changes.stepfunctions.history_paging import install_history_paging, uninstall_history_paging
+from localcloud.moto_changes.stepfunctions.interpreter_threads import (
+    install_light_interpreter_threads,
+    uninstall_light_interpreter_threads,
+)
 from localcloud.moto_changes.stepfunctions.mock_config import install_mock_config_support, uninstall_mock_config_support
 from localcloud.moto_changes.stepfunctions.service_integrations import (
     install_service_integration_casing,
@@ -39,6 +45,7 @@ def install_local_behaviour(wait_time_scale: float) -> None:
     install_wait_time_scale(wait_time_scale)
     if len(_scales) > 1:
         return
+    install_request_dispatch_caches()
     install_local_rekognition()
     install_mock_config_support()
     install_interpreter_caches()
@@ -50,6 +57,8 @@ def install_local_behaviour(wait_time_scale: float) -> None:
     install_definition_validation()
     install_generated_execution_names()  # after mock config support: it wraps what is installed
     install_history_paging()
+    install_execution_index()
+    install_light_interpreter_threads()
     install_aws_context_times()
     install_api_quotas()  # LOCALCLOUD_AWS_QUOTAS: off unless set
     install_websocket_connections()
@@ -64,6 +73,8 @@ def uninstall_local_behaviour() -> None:
     uninstall_websocket_connections()
     uninstall_api_quotas()
     uninstall_aws_context_times()
+    uninstall_light_interpreter_threads()
+    uninstall_execution_index()
     uninstall_history_paging()
     uninstall_generated_execution_names()
     uninstall_definition_validation()
@@ -75,3 +86,4 @@ def uninstall_local_behaviour() -> None:
     uninstall_interpreter_caches()
     uninstall_wait_time_scale()
     uninstall_mock_config_support()
+    uninstall_request_dispatch_caches()
