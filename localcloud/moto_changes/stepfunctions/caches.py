@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 import functools
-import sys
 
 from moto.core.models import botocore_stubber
 from moto.settings import moto_server_port
@@ -23,6 +22,7 @@ from moto.stepfunctions.parser.asl.utils import boto_client, json_path
 from moto.stepfunctions.parser.backend import execution_worker
 
 from localcloud import aws_in_process
+from localcloud.moto_changes.stepfunctions.imported_names import rebind_imported_name
 
 _ORIGINAL_ENTRYPOINT = execution_worker.ExecutionWorker._get_evaluation_entrypoint
 _ORIGINAL_CLIENT_FOR = boto_client.boto_client_for
@@ -59,24 +59,17 @@ def _parsed_result_path(path: str):
     return _ORIGINAL_RESULT_PATH_PARSE(path)
 
 
-def _rebind_client_factory(factory) -> None:
-    """Modules imported the function by name; point each of them at `factory`."""
-    for name, module in list(sys.modules.items()):
-        if name.startswith("moto.stepfunctions.parser") and hasattr(module, "boto_client_for"):
-            module.boto_client_for = factory
-
-
 def install_interpreter_caches() -> None:
     execution_worker.ExecutionWorker._get_evaluation_entrypoint = _cached_entrypoint
     _client.cache_clear()  # clients made for an earlier mock must not leak into this one
-    _rebind_client_factory(_cached_client_for)
+    rebind_imported_name("boto_client_for", _cached_client_for)
     json_path.parse = _parsed_json_path
     result_path.parse = _parsed_result_path
 
 
 def uninstall_interpreter_caches() -> None:
     execution_worker.ExecutionWorker._get_evaluation_entrypoint = _ORIGINAL_ENTRYPOINT
-    _rebind_client_factory(_ORIGINAL_CLIENT_FOR)
+    rebind_imported_name("boto_client_for", _ORIGINAL_CLIENT_FOR)
     _client.cache_clear()
     json_path.parse = _ORIGINAL_JSON_PATH_PARSE
     result_path.parse = _ORIGINAL_RESULT_PATH_PARSE

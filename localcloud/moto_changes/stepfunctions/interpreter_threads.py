@@ -10,10 +10,10 @@
 
 from __future__ import annotations
 
-import sys
-
 import moto.stepfunctions.parser.utils as parser_utils
 from moto.stepfunctions.parser.asl.component.component import Component
+
+from localcloud.moto_changes.stepfunctions.imported_names import rebind_imported_name
 
 _ORIGINAL_STR = Component.__str__
 _ORIGINAL_REPR = Component.__repr__
@@ -31,20 +31,13 @@ def _component_name(self: Component) -> str:
     return f"({self.__class__.__name__})"
 
 
-def _rebind_thread_list(replacement: list) -> None:
-    """Modules imported the list by name; point each of them at `replacement`."""
-    for name, module in list(sys.modules.items()):
-        if name.startswith("moto.stepfunctions.parser") and isinstance(getattr(module, "TMP_THREADS", None), list):
-            module.TMP_THREADS = replacement
-
-
 def install_light_interpreter_threads() -> None:
     Component.__str__ = _component_name
     Component.__repr__ = _component_name
-    _rebind_thread_list(_NoThreadRegistry())
+    rebind_imported_name("TMP_THREADS", _NoThreadRegistry())
 
 
 def uninstall_light_interpreter_threads() -> None:
     Component.__str__ = _ORIGINAL_STR
     Component.__repr__ = _ORIGINAL_REPR
-    _rebind_thread_list(_ORIGINAL_THREADS)
+    rebind_imported_name("TMP_THREADS", _ORIGINAL_THREADS)
