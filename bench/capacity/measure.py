@@ -6,7 +6,6 @@ GET and one result GET per job; then N jobs with a `callbackUrl` (a receiver on 
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -16,7 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from bench.capacity.recorder import UsageRecorder
 from bench.capacity.template_facts import TemplateFacts
 from bench.capacity.usage import Usage
-from bench.local_cloud import API_KEY, Bench
+from bench.local_cloud import API_KEY, Bench, free_port
 
 KINDS = ("search", "recognition", "user")
 
@@ -36,12 +35,6 @@ class KindMeasurement:
 class Measurements:
     kinds: dict[str, KindMeasurement] = field(default_factory=dict)
     jobs_per_kind: int = 0
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class _Receiver(BaseHTTPRequestHandler):

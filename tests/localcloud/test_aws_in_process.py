@@ -1,6 +1,5 @@
 """Calls to the local AWS endpoint from its own process reach moto's app directly, with the same answers."""
 
-import socket
 import uuid
 
 import boto3
@@ -12,18 +11,13 @@ from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_ba
 
 from localcloud import aws_in_process
 from localcloud.apigateway.integrations.aws import signed_http
-
-
-def _unused_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from tests.local_cloud_process import free_port
 
 
 @pytest.fixture
 def endpoint():
     """An endpoint nothing listens on, served in this process only."""
-    port = _unused_port()
+    port = free_port()
     stop = aws_in_process.serve_in_process("127.0.0.1", port, DomainDispatcherApplication(create_backend_app))
     yield f"http://127.0.0.1:{port}", stop
     stop()
