@@ -1,58 +1,35 @@
 """Executions found by ARN and name without walking every execution: the same answers as Step Functions gives."""
 
 import json
-import threading
 
-import boto3
 import moto.stepfunctions.parser.utils as parser_utils
 import pytest
 from botocore.exceptions import ClientError
-from moto import mock_aws
 
-from localcloud.moto_changes import install_local_behaviour, uninstall_local_behaviour
 from localcloud.moto_changes.stepfunctions.execution_index import IndexedExecutions
-from localcloud.provisioning.in_process import MOTO_CONFIG
+from tests.compat.sfn_in_process import create, local_step_functions, run
 
-ROLE = "arn:aws:iam::123456789012:role/local"
 WAIT_FOR_GATE = {"StartAt": "Hold", "States": {"Hold": {"Type": "Wait", "Seconds": 30, "End": True}}}
 DONE = {"StartAt": "Done", "States": {"Done": {"Type": "Pass", "End": True}}}
 
 
 @pytest.fixture
 def sfn():
-    with mock_aws(config=MOTO_CONFIG):
-        install_local_behaviour(wait_time_scale=1.0)
-        try:
-            yield boto3.client("stepfunctions", region_name="us-east-1")
-        finally:
-            uninstall_local_behaviour()
-
-
-def _machine(sfn, name: str, definition: dict) -> str:
-    return sfn.create_state_machine(name=name, definition=json.dumps(definition), roleArn=ROLE)["stateMachineArn"]
-
-
-def _ended(sfn, arn: str) -> dict:
-    for _ in range(500):
-        described = sfn.describe_execution(executionArn=arn)
-        if described["status"] != "RUNNING":
-            return described
-        threading.Event().wait(0.01)
-    raise AssertionError(f"{arn} did not end")
+    with local_step_functions(wait_time_scale=1.0) as client:
+        yield client
 
 
 def test_each_of_many_executions_is_described_as_itself(sfn):
-    machine = _machine(sfn, "Many", DONE)
-    started = [sfn.start_execution(stateMachineArn=machine, name=f"run-{n}", input=json.dumps({"n": n}))["executionArn"]
-               for n in range(40)]
+    machine = create(sfn, "Many", DONE)
+    started = [run(sfn, machine, name=f"run-{n}", input=json.dumps({"n": n}))["executionArn"] for n in range(40)]
     for n in (0, 17, 39):
-        described = _ended(sfn, started[n])
+        described = sfn.describe_execution(executionArn=started[n])
         assert (described["name"], json.loads(described["input"])) == (f"run-{n}", {"n": n})
     assert len(sfn.list_executions(stateMachineArn=machine)["executions"]) == 40
 
 
 def test_an_unknown_execution_is_still_execution_does_not_exist(sfn):
-    machine = _machine(sfn, "Known", DONE)
+    machine = create(sfn, "Known", DONE)
     unknown = machine.replace(":stateMachine:", ":execution:") + ":never-started"
     with pytest.raises(ClientError) as error:
         sfn.describe_execution(executionArn=unknown)
@@ -61,7 +38,7 @@ def test_an_unknown_execution_is_still_execution_does_not_exist(sfn):
 
 def test_a_name_is_idempotent_while_running_with_the_same_input_and_taken_otherwise(sfn):
     # StartExecution API reference: same name and input of a running execution returns it; else ExecutionAlreadyExists.
-    machine = _machine(sfn, "Held", WAIT_FOR_GATE)
+    machine = create(sfn, "Held", WAIT_FOR_GATE)
     first = sfn.start_execution(stateMachineArn=machine, name="job-1", input='{"a": 1}')
     again = sfn.start_execution(stateMachineArn=machine, name="job-1", input='{"a": 1}')
     assert again["executionArn"] == first["executionArn"]
@@ -87,10 +64,10 @@ def test_the_index_follows_a_list_changed_behind_its_back():
 
 
 def test_the_interpreter_keeps_no_thread_of_an_ended_run(sfn):
-    machine = _machine(sfn, "Threads", {"StartAt": "Both", "States": {"Both": {
+    machine = create(sfn, "Threads", {"StartAt": "Both", "States": {"Both": {
         "Type": "Parallel", "End": True,
         "Branches": [{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": True}}},
                      {"StartAt": "B", "States": {"B": {"Type": "Pass", "End": True}}}]}}})
     for n in range(5):
-        _ended(sfn, sfn.start_execution(stateMachineArn=machine, name=f"t-{n}")["executionArn"])
+        run(sfn, machine, name=f"t-{n}")
     assert len(parser_utils.TMP_THREADS) == 0
