@@ -10,6 +10,7 @@ thread ends, so a cancelled job's `finishedAt` moved by seconds after it had bee
 from __future__ import annotations
 
 import datetime
+import time
 
 from moto.core.responses import ActionResult
 from moto.stepfunctions.parser.api import ExecutionStatus
@@ -19,6 +20,17 @@ from moto.stepfunctions.responses import StepFunctionResponse
 _ORIGINAL_STOP = Execution.stop
 _ORIGINAL_STOP_RESPONSE = StepFunctionResponse.stop_execution
 _ORIGINAL_REFLECT = BaseExecutionWorkerCommunication._reflect_execution_status
+# The interpreter builds a run's environment on its own thread; a stop sent right after the start waits for it.
+ENVIRONMENT_WAIT_SECONDS = 10.0
+
+
+def _await_environment(execution: Execution) -> None:
+    """moto's stop reads the worker's environment, which its thread may not have built yet (a stop at once
+    after StartExecution): without it the stop raised, and the run went on evaluating every state."""
+    worker = execution.exec_worker
+    deadline = time.monotonic() + ENVIRONMENT_WAIT_SECONDS
+    while worker is not None and worker.env is None and time.monotonic() < deadline:
+        time.sleep(0.005)
 
 
 def _stop_now(self: Execution, stop_date: datetime.datetime, error: str | None, cause: str | None):
@@ -27,6 +39,7 @@ def _stop_now(self: Execution, stop_date: datetime.datetime, error: str | None, 
         self.stop_date = stop_date
         self.error = error or None
         self.cause = cause or None
+    _await_environment(self)
     _ORIGINAL_STOP(self, stop_date=stop_date, error=error, cause=cause)
 
 
