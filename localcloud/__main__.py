@@ -9,6 +9,7 @@ import signal
 import sys
 import threading
 
+from localcloud import log_output
 from localcloud.provisioning.assembly import AssemblyError, context_from_environment, ensure_assembly
 from localcloud.provisioning.intrinsics import UnsupportedTemplate
 
@@ -19,7 +20,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1", help="sfn: address to listen on")
     parser.add_argument("--port", type=int, help="sfn: port to listen on (default 8083, as Step Functions Local)")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s", datefmt="%H:%M:%S")
+    log_output.start()
     for noisy in ("werkzeug", "botocore", "urllib3"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     # The interpreter logs every failed path lookup at ERROR; the execution log already reports failures.
@@ -63,6 +64,7 @@ def serve(assembly) -> int:
 def exit_now(code: int) -> None:
     """Exit without the interpreter's teardown: every part has stopped (and saved) by now, and tearing down
     moto's state and the daemon threads took 3 s of an idle machine's time, 45-60 s at load 30."""
+    log_output.stop()
     logging.shutdown()
     sys.stdout.flush()
     sys.stderr.flush()

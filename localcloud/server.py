@@ -27,7 +27,7 @@ from werkzeug.serving import make_server
 
 from localcloud import aws_in_process
 from localcloud.console import PREFIX as CONSOLE_PREFIX, ConsoleApp, ExecutionsReader, with_console
-from localcloud.moto_changes.stepfunctions.execution_log import ExecutionLog
+from localcloud.moto_changes.stepfunctions.execution_log import ExecutionLog, labels_for
 from localcloud.lambda_runtime import InvocationLog, WorkerPoolRuntime
 from localcloud.provisioning import PROJECT_ROOT, Assembly, ProvisionedStack, Provisioner
 from localcloud.moto_changes import install_local_behaviour
@@ -171,7 +171,7 @@ class LocalCloud:
         sweeper = TtlSweeper(self.client("dynamodb"), list(self.stack.tables.values()))
         sweeper.start()
         self._stoppables.append(sweeper.stop)
-        execution_log = ExecutionLog()
+        execution_log = ExecutionLog(labels_for(self.stack.state_machines))
         execution_log.start()
         self._stoppables.append(execution_log.stop)
         if self.state is not None:
