@@ -6,18 +6,29 @@
 - Every thread the interpreter starts (one per state, branch and iteration) is appended to a
   module-level list that nothing reads or empties: about thirty per job, kept for the life of
   the process. The list is replaced by a registry that keeps nothing.
+- Each state runs on a thread of its own so that its caller can stop waiting at its
+  `TimeoutSeconds`. A state with none (the default, 99999999 s) can never be abandoned that
+  way, so it runs on its caller's thread: the same evaluation without a thread start and two
+  hand-overs of the GIL per state.
 """
 
 from __future__ import annotations
 
+import threading
+
 import moto.stepfunctions.parser.utils as parser_utils
+from moto.stepfunctions.parser.asl.component.common.timeouts.timeout import TimeoutSeconds
 from moto.stepfunctions.parser.asl.component.component import Component
+from moto.stepfunctions.parser.asl.component.state.exec import execute_state
 
 from localcloud.moto_changes.stepfunctions.imported_names import rebind_imported_name
 
 _ORIGINAL_STR = Component.__str__
 _ORIGINAL_REPR = Component.__repr__
 _ORIGINAL_THREADS = parser_utils.TMP_THREADS
+_ORIGINAL_EVALUATE = execute_state.ExecutionState._evaluate_with_timeout
+_ORIGINAL_STATE_THREAD = execute_state.Thread
+_untimed = threading.local()  # set while a state without TimeoutSeconds is about to start its thread
 
 
 class _NoThreadRegistry(list):
@@ -25,6 +36,26 @@ class _NoThreadRegistry(list):
 
     def append(self, thread) -> None:
         pass
+
+
+class _StateThread(threading.Thread):
+    """A state's thread, which a state without TimeoutSeconds runs on its caller's thread instead."""
+
+    def start(self) -> None:
+        if getattr(_untimed, "state", False):
+            _untimed.state = False  # consumed: whatever this state starts decides for itself
+            self.run()
+        else:
+            super().start()
+
+
+def _evaluate_with_timeout(self: execute_state.ExecutionState, env) -> None:
+    untimed = isinstance(self.timeout, TimeoutSeconds) and self.timeout.is_default_value()
+    outer, _untimed.state = getattr(_untimed, "state", False), untimed
+    try:
+        _ORIGINAL_EVALUATE(self, env)
+    finally:
+        _untimed.state = outer
 
 
 def _component_name(self: Component) -> str:
@@ -35,9 +66,13 @@ def install_light_interpreter_threads() -> None:
     Component.__str__ = _component_name
     Component.__repr__ = _component_name
     rebind_imported_name("TMP_THREADS", _NoThreadRegistry())
+    execute_state.Thread = _StateThread  # only the states' threads: branches and iterations stay concurrent
+    execute_state.ExecutionState._evaluate_with_timeout = _evaluate_with_timeout
 
 
 def uninstall_light_interpreter_threads() -> None:
     Component.__str__ = _ORIGINAL_STR
     Component.__repr__ = _ORIGINAL_REPR
     rebind_imported_name("TMP_THREADS", _ORIGINAL_THREADS)
+    execute_state.Thread = _ORIGINAL_STATE_THREAD
+    execute_state.ExecutionState._evaluate_with_timeout = _ORIGINAL_EVALUATE
