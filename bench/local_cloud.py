@@ -61,6 +61,28 @@ def tree_rss_kib(pid: int) -> int:
     return total
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU a process has used, from /proc (0 once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU of a process and its live descendants (workers that ended take theirs with them)."""
+    total, pending = 0.0, [pid]
+    while pending:
+        current = pending.pop()
+        total += cpu_seconds(current)
+        try:
+            pending.extend(int(child) for child in Path(f"/proc/{current}/task/{current}/children").read_text().split())
+        except OSError:
+            continue
+    return total
+
+
 class Bench:
     def __init__(self, base_url: str):
         self.base_url = base_url
@@ -243,8 +265,14 @@ def main() -> int:
             latencies = job_latencies(bench, kind, args.jobs_per_kind, image)
             print(f"end-to-end {kind:<11}: p50 {percentile(latencies, 50):.0f} ms, p99 {percentile(latencies, 99):.0f} ms "
                   f"({args.jobs_per_kind} jobs, submit to 303, polling every 50 ms)")
+        main_cpu, all_cpu = cpu_seconds(process.pid), tree_cpu_seconds(process.pid)
         total, rate = sustained_throughput(bench, args.sustain_seconds, concurrency=16)
         print(f"sustained: {total} user jobs in {args.sustain_seconds:.0f} s = {rate:.1f} jobs/s (16 clients)")
+        if total:
+            main_ms = (cpu_seconds(process.pid) - main_cpu) / total * 1000
+            print(f"CPU per user job while sustained: {main_ms:.0f} ms in the local cloud's process (one core's "
+                  f"ceiling: {1000 / main_ms:.0f} jobs/s), {(tree_cpu_seconds(process.pid) - all_cpu) / total * 1000:.0f} ms "
+                  "with its Lambda workers")
         print(f"peak memory (local cloud + Lambda workers, RSS): {peak_kib[0] / 1024:.0f} MiB")
         return 0
     finally:
