@@ -63,6 +63,7 @@ class LocalCloudSettings:
     api_key: str | None = None
     wait_time_scale: float = 1.0
     max_workers_per_function: int = 8
+    worker_idle_seconds: float = 60.0
     # LOCALCLOUD_WEBSOCKET=off: eventsUrl is still offered but nothing listens, so clients' push fallbacks can be tried.
     websocket: bool = True
 
@@ -75,6 +76,7 @@ class LocalCloudSettings:
             api_key=os.environ.get("STEPGATE_API_KEY") or None,
             wait_time_scale=scale_from_environment(),
             max_workers_per_function=int(os.environ.get("LOCALCLOUD_MAX_WORKERS", "8")),
+            worker_idle_seconds=float(os.environ.get("LOCALCLOUD_WORKER_IDLE_SECONDS", "60")),
             websocket=os.environ.get("LOCALCLOUD_WEBSOCKET", "on").strip().lower() not in {"off", "0", "false", "no"},
         )
 
@@ -138,15 +140,15 @@ class LocalCloud:
         self._configure_moto()
 
         runtime = WorkerPoolRuntime(self.aws_endpoint, self.settings.max_workers_per_function,
-                                    on_invocation=InvocationLog(LOGS_DIR, PROJECT_ROOT))
+                                    on_invocation=InvocationLog(LOGS_DIR, PROJECT_ROOT),
+                                    idle_seconds=self.settings.worker_idle_seconds)
         hook = install(runtime)
         self._stoppables.append(runtime.close)
 
         self.stack = Provisioner(self.assembly, self.client, REGION, ACCOUNT_ID,
                                  websocket_endpoint=self.websocket_endpoint).provision()
-        for logical, spec in self.stack.functions.items():
+        for spec in self.stack.functions.values():
             hook.register(spec)
-            runtime.warm(spec)
         register_state_machines(self.stack.state_machines)
         self._configure_faults()
         if self.state is not None:
@@ -167,6 +169,8 @@ class LocalCloud:
         self._stoppables.append(api_server.shutdown)
 
         self._start_websocket()
+        # After the servers listen, one process at a time: accepting a job needs no Lambda, and CPU.
+        runtime.warm(self.stack.functions.values())
 
         sweeper = TtlSweeper(self.client("dynamodb"), list(self.stack.tables.values()))
         sweeper.start()

@@ -1,0 +1,134 @@
+"""The Lambda runtime's pools: grown when invocations queue, not when the local cloud is merely slow; shrunk when idle."""
+
+import json
+import os
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from localcloud.lambda_runtime import FunctionSpec, WorkerPoolRuntime
+
+CODE = Path(__file__).parent / "fixture_functions"
+
+
+def _spec(name="sample") -> FunctionSpec:
+    return FunctionSpec(name=name, code_dir=CODE, handler="sample.app.handler", timeout_seconds=10)
+
+
+def _pids(runtime, spec, events) -> list[int]:
+    with ThreadPoolExecutor(max_workers=len(events)) as pool:
+        invocations = list(pool.map(lambda event: runtime.invoke(spec, event), events))
+    assert not any(i.errored for i in invocations), [i.payload for i in invocations if i.errored]
+    return [json.loads(i.payload)["pid"] for i in invocations]
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+@pytest.fixture
+def runtime():
+    pool = WorkerPoolRuntime("http://127.0.0.1:1", max_workers=3)
+    yield pool
+    pool.close()
+
+
+def test_invocations_queued_behind_busy_workers_grow_the_pool_up_to_its_cap(runtime):
+    # Given a function with one warm worker and a cap of three
+    spec = _spec()
+    runtime.invoke(spec, {})
+
+    # When six invocations of 1.5 s each arrive at once
+    pids = _pids(runtime, spec, [{"action": "sleep", "seconds": 1.5}] * 6)
+
+    # Then those that waited past the growth delay started more workers, never more than the cap
+    assert 2 <= runtime.sizes()[spec.name] <= 3
+    assert 2 <= len(set(pids)) <= 3
+
+
+def test_invocations_whose_worker_frees_soon_share_it(runtime):
+    # Given a function with one warm worker and a growth delay far longer than its invocations
+    quick = WorkerPoolRuntime("http://127.0.0.1:1", max_workers=3, grow_after_seconds=30)
+    spec = _spec()
+    try:
+        quick.invoke(spec, {})
+
+        # When four quick invocations arrive at once
+        pids = _pids(quick, spec, [{"action": "echo"}] * 4)
+
+        # Then they queued for that one worker instead of starting processes
+        assert set(pids) == {pids[0]}
+        assert quick.sizes() == {spec.name: 1}
+    finally:
+        quick.close()
+
+
+def test_a_worker_whose_answer_is_only_waiting_to_be_read_is_not_grown_past():
+    # Given a function whose one worker has answered, but this (busy) process has not yet read the answer
+    late_reader = WorkerPoolRuntime("http://127.0.0.1:1", max_workers=3, grow_after_seconds=0.05)
+    spec = _spec()
+    try:
+        late_reader.invoke(spec, {})
+        pool = late_reader._pool_of(spec)
+        worker = late_reader._take(pool)
+        worker.process.stdin.write(json.dumps({"requestId": "unread", "event": {}}) + "\n")
+        worker.process.stdin.flush()
+        deadline = time.monotonic() + 30
+        while not worker.has_answered() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert worker.has_answered()
+
+        # When another invocation waits well past the growth delay
+        waiting = threading.Thread(target=late_reader.invoke, args=(spec, {}))
+        waiting.start()
+        time.sleep(0.5)
+
+        # Then no process was started for it: the worker is free as soon as its answer is read
+        assert late_reader.sizes() == {spec.name: 1}
+        worker._answer(5)
+        late_reader._give_back(pool, worker)
+        waiting.join(timeout=30)
+        assert not waiting.is_alive()
+        assert late_reader.sizes() == {spec.name: 1}
+    finally:
+        late_reader.close()
+
+
+def test_workers_idle_past_the_period_are_stopped_keeping_one_warm(runtime):
+    # Given a pool grown by a burst
+    spec = _spec()
+    runtime.invoke(spec, {})
+    pids = set(_pids(runtime, spec, [{"action": "sleep", "seconds": 1.5}] * 6))
+    grown = runtime.sizes()[spec.name]
+    assert grown >= 2
+
+    # When no time has passed nothing is stopped; when the idle period has passed the surplus is
+    assert runtime.stop_idle_workers() == 0
+    stopped = runtime.stop_idle_workers(now=time.monotonic() + runtime.idle_seconds + 1)
+
+    # Then one worker stays warm and serves the next event; the others' processes are gone
+    assert stopped == grown - 1
+    assert runtime.sizes() == {spec.name: 1}
+    warm = json.loads(runtime.invoke(spec, {}).payload)["pid"]
+    assert warm in pids
+    assert [pid for pid in pids - {warm} if _running(pid)] == []
+
+
+def test_warming_starts_one_worker_per_function_in_the_background(runtime):
+    # Given two functions never invoked
+    first, second = _spec("first"), _spec("second")
+
+    # When they are warmed
+    runtime.warm([first, second]).join(timeout=60)
+
+    # Then each has one worker, which serves its first event (no second process)
+    assert runtime.sizes() == {"first": 1, "second": 1}
+    assert json.loads(runtime.invoke(first, {}).payload)["count"] == 1
+    assert runtime.sizes() == {"first": 1, "second": 1}
