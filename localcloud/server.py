@@ -170,7 +170,7 @@ class LocalCloud:
 
         self._start_websocket()
         # After the servers listen, one process at a time: accepting a job needs no Lambda, and CPU.
-        runtime.warm(self.stack.functions.values())
+        runtime.warm(list(self.stack.functions.values()))
 
         sweeper = TtlSweeper(self.client("dynamodb"), list(self.stack.tables.values()))
         sweeper.start()
