@@ -64,6 +64,8 @@ class LocalCloudSettings:
     wait_time_scale: float = 1.0
     max_workers_per_function: int = 8
     worker_idle_seconds: float = 60.0
+    # LOCALCLOUD_WARM_WORKERS=on: a worker per function ahead of its first event; off, a function nobody calls costs no memory.
+    warm_workers: bool = False
     # LOCALCLOUD_WEBSOCKET=off: eventsUrl is still offered but nothing listens, so clients' push fallbacks can be tried.
     websocket: bool = True
 
@@ -77,6 +79,7 @@ class LocalCloudSettings:
             wait_time_scale=scale_from_environment(),
             max_workers_per_function=int(os.environ.get("LOCALCLOUD_MAX_WORKERS", "8")),
             worker_idle_seconds=float(os.environ.get("LOCALCLOUD_WORKER_IDLE_SECONDS", "60")),
+            warm_workers=os.environ.get("LOCALCLOUD_WARM_WORKERS", "off").strip().lower() in {"on", "1", "true", "yes"},
             websocket=os.environ.get("LOCALCLOUD_WEBSOCKET", "on").strip().lower() not in {"off", "0", "false", "no"},
         )
 
@@ -169,8 +172,8 @@ class LocalCloud:
         self._stoppables.append(api_server.shutdown)
 
         self._start_websocket()
-        # After the servers listen, one process at a time: accepting a job needs no Lambda, and CPU.
-        runtime.warm(list(self.stack.functions.values()))
+        if self.settings.warm_workers:  # after the servers listen, one process at a time: accepting a job needs no Lambda
+            runtime.warm(list(self.stack.functions.values()))
 
         sweeper = TtlSweeper(self.client("dynamodb"), list(self.stack.tables.values()))
         sweeper.start()
