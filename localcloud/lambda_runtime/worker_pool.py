@@ -69,7 +69,7 @@ class _Pool:
     busy: set[WorkerProcess] = field(default_factory=set)
     starting: int = 0
     waiting: deque[_Waiter] = field(default_factory=deque)
-    ever_ready: bool = False
+    ready_since: float | None = None  # when its first worker came up; waiting for that start is no sign of demand
 
     @property
     def size(self) -> int:
@@ -214,17 +214,19 @@ class WorkerPoolRuntime:
                     raise WorkerUnavailable("the local cloud is stopping")
                 waited = time.monotonic() - waiter.arrived
                 # Until a function's first process is up, its start is what everyone waits for.
-                limit = self.queue_seconds if pool.ever_ready else max(self.queue_seconds, self.start_seconds)
+                limit = self.queue_seconds if pool.ready_since else max(self.queue_seconds, self.start_seconds)
                 if waited >= limit:
                     pool.waiting.remove(waiter)
                     raise WorkerUnavailable(f"no {pool.spec.name} worker free within {limit:.0f} s "
                                             f"({pool.size} of at most {self.max_workers} running)")
-                if waited >= self.grow_after_seconds:
+                # Growth counts only the wait behind running workers, from when the function's first one was up.
+                waited_busy = time.monotonic() - max(waiter.arrived, pool.ready_since or float("inf"))
+                if waited_busy >= self.grow_after_seconds:
                     waiter.waited_long = True
                     self._grow_if_needed(pool)
                     pause = self.grow_after_seconds  # the busy workers may finish or a start end: look again
                 else:
-                    pause = self.grow_after_seconds - waited
+                    pause = self.grow_after_seconds - max(0.0, waited_busy)
             waiter.handed.wait(timeout=min(pause, limit - waited))
 
     def _idle_worker(self, pool: _Pool) -> WorkerProcess | None:
@@ -267,8 +269,9 @@ class WorkerPoolRuntime:
         with self._lock:
             pool.starting -= 1
             if ready and not self._closed.is_set():
-                pool.ever_ready = True
+                pool.ready_since = pool.ready_since or time.monotonic()
                 self._hand_over(pool, worker)
+                self._grow_if_needed(pool)  # this start's slot is free: invocations still queued may need the next
                 return
             self._all.discard(worker)
             self._grow_if_needed(pool)  # waiters still need one: try again while their patience lasts

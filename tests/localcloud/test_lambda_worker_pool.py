@@ -132,3 +132,18 @@ def test_warming_starts_one_worker_per_function_in_the_background(runtime):
     assert runtime.sizes() == {"first": 1, "second": 1}
     assert json.loads(runtime.invoke(first, {}).payload)["count"] == 1
     assert runtime.sizes() == {"first": 1, "second": 1}
+
+
+def test_invocations_queued_behind_a_functions_first_start_do_not_grow_its_pool():
+    # Given a function never invoked, whose init takes 1.5 s, longer than the growth delay
+    cold = WorkerPoolRuntime("http://127.0.0.1:1", max_workers=3, grow_after_seconds=0.5)
+    spec = FunctionSpec(name="slow", code_dir=CODE, handler="sample.slow_init.handler", timeout_seconds=10)
+    try:
+        # When four quick invocations arrive at once
+        pids = _pids(cold, spec, [{"action": "echo"}] * 4)
+
+        # Then they waited for that start, not for busy workers: the one worker served them all
+        assert set(pids) == {pids[0]}
+        assert cold.sizes() == {"slow": 1}
+    finally:
+        cold.close()
