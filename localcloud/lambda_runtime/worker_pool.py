@@ -8,7 +8,9 @@ emulator's cost, never the function's: when no worker can be had in time the inv
 throttled (`WorkerUnavailable`, Lambda's `TooManyRequestsException`), which the ASL retries.
 
 A pool grows only when an invocation has waited `grow_after_seconds` while every worker was
-still running its own invocation, one process start at a time, up to `max_workers`; workers idle
+running its handler (a worker waiting for this process to send its event or read its answer is
+free: a CPU-saturated local cloud is slow to do both, and more processes would not help it), one
+process start at a time, up to `max_workers`; workers idle
 for `idle_seconds` are stopped, down to one per function, as Lambda reclaims idle environments.
 """
 
@@ -241,14 +243,14 @@ class WorkerPoolRuntime:
 
     def _grow_if_needed(self, pool: _Pool) -> None:
         """(lock held) Start a worker for a function with none, or for invocations that waited long while
-        every worker was still running its own (not just answered and waiting for this busy process to read it)."""
+        every worker was running its own handler (not waiting for this busy process to send an event or read an answer)."""
         if not pool.waiting or self._closed.is_set() or pool.size >= self.max_workers:
             return
         if pool.size and (pool.starting >= STARTS_AT_ONCE or not any(w.waited_long for w in pool.waiting)):
             return
         if pool.size:
             waited_long = sum(w.waited_long for w in pool.waiting)
-            if waited_long <= pool.starting + sum(w.has_answered() for w in pool.busy):
+            if waited_long <= pool.starting + sum(not w.running() for w in pool.busy):
                 return
             log.info("%s: starting Lambda worker %d of at most %d (invocations waited over %.0f ms)", pool.spec.name,
                      pool.size + 1, self.max_workers, self.grow_after_seconds * 1000)

@@ -45,6 +45,7 @@ class WorkerProcess:
             bufsize=1,
         )
         self._init_answer: dict[str, Any] = {}
+        self._running = False
         self.last_used = 0.0  # monotonic time its last invocation ended; the pool stops long-idle workers
         self._log_lines: list[str] = []
         self._end_seen = threading.Event()
@@ -79,12 +80,22 @@ class WorkerProcess:
         """
         if self._init_answer.get("ready") is not True:
             return self._ended(self._init_answer)
+        self.send(event, request_id)
+        return self.receive()
+
+    def send(self, event: Any, request_id: str) -> None:
         with self._log_lock:
             self._log_lines.clear()
         self._end_seen.clear()
         self.process.stdin.write(json.dumps({"requestId": request_id, "event": event}) + "\n")
         self.process.stdin.flush()
-        answer = self._answer(answer_backstop_seconds(self.spec))
+        self._running = True
+
+    def receive(self) -> tuple[dict[str, Any] | None, bool, str]:
+        try:
+            answer = self._answer(answer_backstop_seconds(self.spec))
+        finally:
+            self._running = False
         if answer is None:
             answer = {"timedOut": "unresponsive"}  # hung past the backstop, its watchdog silent
         if "payload" not in answer:
@@ -93,9 +104,10 @@ class WorkerProcess:
         with self._log_lock:
             return answer, False, "".join(self._log_lines)
 
-    def has_answered(self) -> bool:
-        """Its answer is written but not yet read: the worker is free, only the parent is late (a busy local cloud)."""
-        return bool(select.select([self.process.stdout], [], [], 0)[0])
+    def running(self) -> bool:
+        """Its handler has the event and has not answered. Handed to an invocation but not yet sent the event, or
+        answered but not yet read, the worker waits on this process: on a busy local cloud, for a core."""
+        return self._running and not select.select([self.process.stdout], [], [], 0)[0]
 
     def _answer(self, seconds: float) -> dict[str, Any] | None:
         """The worker's next protocol line: None if none came in time, {} at end of file."""

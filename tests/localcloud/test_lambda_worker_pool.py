@@ -70,35 +70,39 @@ def test_invocations_whose_worker_frees_soon_share_it(runtime):
         quick.close()
 
 
-def test_a_worker_whose_answer_is_only_waiting_to_be_read_is_not_grown_past():
-    # Given a function whose one worker has answered, but this (busy) process has not yet read the answer
-    late_reader = WorkerPoolRuntime("http://127.0.0.1:1", max_workers=3, grow_after_seconds=0.05)
+def test_a_worker_waiting_on_this_process_is_not_grown_past():
+    # Given a function whose one worker was handed to an invocation that has not yet sent it the event
+    late_parent = WorkerPoolRuntime("http://127.0.0.1:1", max_workers=3, grow_after_seconds=0.05)
     spec = _spec()
     try:
-        late_reader.invoke(spec, {})
-        pool = late_reader._pool_of(spec)
-        worker = late_reader._take(pool)
-        worker.process.stdin.write(json.dumps({"requestId": "unread", "event": {}}) + "\n")
-        worker.process.stdin.flush()
-        deadline = time.monotonic() + 30
-        while not worker.has_answered() and time.monotonic() < deadline:
-            time.sleep(0.01)
-        assert worker.has_answered()
+        late_parent.invoke(spec, {})
+        pool = late_parent._pool_of(spec)
+        worker = late_parent._take(pool)
+        assert not worker.running()
 
         # When another invocation waits well past the growth delay
-        waiting = threading.Thread(target=late_reader.invoke, args=(spec, {}))
+        waiting = threading.Thread(target=late_parent.invoke, args=(spec, {}))
         waiting.start()
         time.sleep(0.5)
 
-        # Then no process was started for it: the worker is free as soon as its answer is read
-        assert late_reader.sizes() == {spec.name: 1}
-        worker._answer(5)
-        late_reader._give_back(pool, worker)
+        # Then no process was started for it; nor once the worker has answered but the answer is unread
+        assert late_parent.sizes() == {spec.name: 1}
+        worker.send({}, "unread")
+        deadline = time.monotonic() + 30
+        while worker.running() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert not worker.running()
+        time.sleep(0.5)
+        assert late_parent.sizes() == {spec.name: 1}
+
+        # And the waiting invocation gets that worker as soon as this process reads the answer
+        worker.receive()
+        late_parent._give_back(pool, worker)
         waiting.join(timeout=30)
         assert not waiting.is_alive()
-        assert late_reader.sizes() == {spec.name: 1}
+        assert late_parent.sizes() == {spec.name: 1}
     finally:
-        late_reader.close()
+        late_parent.close()
 
 
 def test_workers_idle_past_the_period_are_stopped_keeping_one_warm(runtime):
