@@ -7,10 +7,11 @@ reported as Lambda reports it. Waiting for a free worker or for a process to sta
 emulator's cost, never the function's: when no worker can be had in time the invocation is
 throttled (`WorkerUnavailable`, Lambda's `TooManyRequestsException`), which the ASL retries.
 
-A pool grows only when an invocation has waited `grow_after_seconds` while every worker was
-running its handler (a worker waiting for this process to send its event or read its answer is
-free: a CPU-saturated local cloud is slow to do both, and more processes would not help it), one
-process start at a time, up to `max_workers`; workers idle
+A pool grows only when an invocation has waited `grow_after_seconds` while every worker's handler
+had been running its event for `grow_after_seconds` too. A worker waiting for this process to send
+its event or read its answer is free, and one whose handler got its event just now likely soon:
+a CPU-saturated local cloud is slow at both ends of quick invocations, and more processes would
+not help it. One process start at a time, up to `max_workers`; workers idle
 for `idle_seconds` are stopped, down to one per function, as Lambda reclaims idle environments.
 """
 
@@ -242,15 +243,15 @@ class WorkerPoolRuntime:
         return None
 
     def _grow_if_needed(self, pool: _Pool) -> None:
-        """(lock held) Start a worker for a function with none, or for invocations that waited long while
-        every worker was running its own handler (not waiting for this busy process to send an event or read an answer)."""
+        """(lock held) Start a worker for a function with none, or for invocations that waited long while every
+        worker's handler had been running long (not a quick one, nor one waiting for this busy process)."""
         if not pool.waiting or self._closed.is_set() or pool.size >= self.max_workers:
             return
-        if pool.size and (pool.starting >= STARTS_AT_ONCE or not any(w.waited_long for w in pool.waiting)):
-            return
         if pool.size:
-            waited_long = sum(w.waited_long for w in pool.waiting)
-            if waited_long <= pool.starting + sum(not w.running() for w in pool.busy):
+            if pool.starting >= STARTS_AT_ONCE or not any(w.waited_long for w in pool.waiting):
+                return
+            # A worker whose handler got its event under grow_after ago is likely a quick one, about to serve the queue.
+            if any(w.running_for() < self.grow_after_seconds for w in pool.busy):
                 return
             log.info("%s: starting Lambda worker %d of at most %d (invocations waited over %.0f ms)", pool.spec.name,
                      pool.size + 1, self.max_workers, self.grow_after_seconds * 1000)

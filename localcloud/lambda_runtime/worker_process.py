@@ -11,6 +11,7 @@ import select
 import subprocess
 import sys
 import threading
+import time
 from typing import Any
 
 from localcloud.lambda_runtime.contract import FunctionSpec
@@ -45,7 +46,7 @@ class WorkerProcess:
             bufsize=1,
         )
         self._init_answer: dict[str, Any] = {}
-        self._running = False
+        self._sent_at: float | None = None  # while its handler has an event: when it was sent
         self.last_used = 0.0  # monotonic time its last invocation ended; the pool stops long-idle workers
         self._log_lines: list[str] = []
         self._end_seen = threading.Event()
@@ -89,13 +90,13 @@ class WorkerProcess:
         self._end_seen.clear()
         self.process.stdin.write(json.dumps({"requestId": request_id, "event": event}) + "\n")
         self.process.stdin.flush()
-        self._running = True
+        self._sent_at = time.monotonic()
 
     def receive(self) -> tuple[dict[str, Any] | None, bool, str]:
         try:
             answer = self._answer(answer_backstop_seconds(self.spec))
         finally:
-            self._running = False
+            self._sent_at = None
         if answer is None:
             answer = {"timedOut": "unresponsive"}  # hung past the backstop, its watchdog silent
         if "payload" not in answer:
@@ -104,10 +105,17 @@ class WorkerProcess:
         with self._log_lock:
             return answer, False, "".join(self._log_lines)
 
+    def running_for(self) -> float:
+        """How long its handler has had the current event without answering; 0 when it has none. Handed to an
+        invocation but not yet sent the event, or answered but not yet read, it waits on this process (on a
+        busy local cloud, for a core), not on its handler."""
+        sent_at = self._sent_at
+        if sent_at is None or select.select([self.process.stdout], [], [], 0)[0]:
+            return 0.0
+        return time.monotonic() - sent_at
+
     def running(self) -> bool:
-        """Its handler has the event and has not answered. Handed to an invocation but not yet sent the event, or
-        answered but not yet read, the worker waits on this process: on a busy local cloud, for a core."""
-        return self._running and not select.select([self.process.stdout], [], [], 0)[0]
+        return self.running_for() > 0
 
     def _answer(self, seconds: float) -> dict[str, Any] | None:
         """The worker's next protocol line: None if none came in time, {} at end of file."""

@@ -70,6 +70,23 @@ def test_invocations_whose_worker_frees_soon_share_it(runtime):
         quick.close()
 
 
+def test_a_long_queue_of_quick_invocations_is_drained_by_the_workers_it_has():
+    # Given a function with one warm worker and a growth delay of 300 ms
+    quick = WorkerPoolRuntime("http://127.0.0.1:1", max_workers=3, grow_after_seconds=0.3)
+    spec = _spec()
+    try:
+        quick.invoke(spec, {})
+
+        # When forty invocations of 10 ms each arrive at once (the last waits longer than the growth delay)
+        pids = _pids(quick, spec, [{"action": "sleep", "seconds": 0.01}] * 40)
+
+        # Then no handler ran long enough to be worth another process: the one worker served them all
+        assert set(pids) == {pids[0]}
+        assert quick.sizes() == {spec.name: 1}
+    finally:
+        quick.close()
+
+
 def test_a_worker_waiting_on_this_process_is_not_grown_past():
     # Given a function whose one worker was handed to an invocation that has not yet sent it the event
     late_parent = WorkerPoolRuntime("http://127.0.0.1:1", max_workers=3, grow_after_seconds=0.05)
