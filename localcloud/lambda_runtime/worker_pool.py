@@ -143,6 +143,9 @@ class WorkerPoolRuntime:
         started = time.monotonic()
         try:
             response, timed_out, logs = worker.invoke(event, request_id)
+        except BaseException:
+            worker.stop()  # its protocol is in an unknown state: never handed to another invocation
+            raise
         finally:
             self._give_back(pool, worker)
         if response is None:
@@ -199,7 +202,9 @@ class WorkerPoolRuntime:
 
     def _pool_of(self, spec: FunctionSpec) -> _Pool:
         with self._lock:
-            return self._pool(spec)
+            pool = self._pool(spec)
+            pool.spec = spec  # workers started from now on run the function as last registered
+            return pool
 
     def _take(self, pool: _Pool) -> WorkerProcess:
         """A free worker, in arrival order; a new one starts only when waiting for one has gone on too long."""
