@@ -7,12 +7,13 @@ reported as Lambda reports it. Waiting for a free worker or for a process to sta
 emulator's cost, never the function's: when no worker can be had in time the invocation is
 throttled (`WorkerUnavailable`, Lambda's `TooManyRequestsException`), which the ASL retries.
 
-A pool grows only when an invocation has waited `grow_after_seconds` while every worker's handler
-had been running its event for `grow_after_seconds` too. A worker waiting for this process to send
-its event or read its answer is free, and one whose handler got its event just now likely soon:
-a CPU-saturated local cloud is slow at both ends of quick invocations, and more processes would
-not help it. One process start at a time, up to `max_workers`; workers idle
-for `idle_seconds` are stopped, down to one per function, as Lambda reclaims idle environments.
+A pool grows only when an invocation has waited `grow_after_seconds` while every worker's
+handler had been running its event for `grow_after_seconds` too, less its waits for a core. A
+worker waiting for this process to send its event or read its answer is free, and one whose
+handler got its event just now likely soon: a CPU-saturated local cloud is slow at both ends of
+quick invocations, and more processes would not help it. One process start at a time, up to
+`max_workers`; workers idle for `idle_seconds` are stopped, down to one per function, as Lambda
+reclaims idle environments.
 """
 
 from __future__ import annotations

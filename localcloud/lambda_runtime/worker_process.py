@@ -15,6 +15,7 @@ import time
 from typing import Any
 
 from localcloud.lambda_runtime.contract import FunctionSpec
+from localcloud.lambda_runtime.run_clock import run_queue_wait_seconds
 from localcloud.lambda_runtime.worker_main import END_OF_LOGS
 
 # A worker that has not reported at all after its timeout x 3 plus this is hung: it is killed.
@@ -46,7 +47,7 @@ class WorkerProcess:
             bufsize=1,
         )
         self._init_answer: dict[str, Any] = {}
-        self._sent_at: float | None = None  # while its handler has an event: when it was sent
+        self._sent_at: tuple[float, float] | None = None  # while its handler has an event: when, and its core wait then
         self.last_used = 0.0  # monotonic time its last invocation ended; the pool stops long-idle workers
         self._log_lines: list[str] = []
         self._end_seen = threading.Event()
@@ -90,7 +91,7 @@ class WorkerProcess:
         self._end_seen.clear()
         self.process.stdin.write(json.dumps({"requestId": request_id, "event": event}) + "\n")
         self.process.stdin.flush()
-        self._sent_at = time.monotonic()
+        self._sent_at = (time.monotonic(), self._core_wait())
 
     def receive(self) -> tuple[dict[str, Any] | None, bool, str]:
         try:
@@ -106,16 +107,20 @@ class WorkerProcess:
             return answer, False, "".join(self._log_lines)
 
     def running_for(self) -> float:
-        """How long its handler has had the current event without answering; 0 when it has none. Handed to an
-        invocation but not yet sent the event, or answered but not yet read, it waits on this process (on a
-        busy local cloud, for a core), not on its handler."""
-        sent_at = self._sent_at
-        if sent_at is None or select.select([self.process.stdout], [], [], 0)[0]:
+        """How long its handler has had the current event without answering, less what it waited for a core;
+        0 when it has none. Handed to an invocation but not yet sent the event, or answered but not yet read,
+        it waits on this process (on a busy local cloud, for a core), not on its handler."""
+        if not self.running():
             return 0.0
-        return time.monotonic() - sent_at
+        sent_at, core_wait_then = self._sent_at or (time.monotonic(), 0.0)
+        return max(0.0, time.monotonic() - sent_at - (self._core_wait() - core_wait_then))
 
     def running(self) -> bool:
-        return self.running_for() > 0
+        return self._sent_at is not None and not select.select([self.process.stdout], [], [], 0)[0]
+
+    def _core_wait(self) -> float:
+        """How long the handler's thread (the process's main one) has waited runnable for a core; 0 where unknown."""
+        return run_queue_wait_seconds(self.process.pid, self.process.pid) or 0.0
 
     def _answer(self, seconds: float) -> dict[str, Any] | None:
         """The worker's next protocol line: None if none came in time, {} at end of file."""

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from localcloud.lambda_runtime import FunctionSpec, WorkerPoolRuntime
+from tests.cpu_load import all_cores_busy
 
 CODE = Path(__file__).parent / "fixture_functions"
 
@@ -120,6 +121,27 @@ def test_a_worker_waiting_on_this_process_is_not_grown_past():
         assert late_parent.sizes() == {spec.name: 1}
     finally:
         late_parent.close()
+
+
+def test_a_handlers_wait_for_a_core_is_not_counted_as_running_long(runtime):
+    # Given a warm worker whose handler is sent 1 s of CPU work while three other processes per core are busy
+    spec = _spec()
+    runtime.invoke(spec, {})
+    pool = runtime._pool_of(spec)
+    worker = runtime._take(pool)
+    with all_cores_busy(seconds=20, per_core=3):
+        sent = time.monotonic()
+        worker.send({"action": "spin", "seconds": 1.0}, "contended")
+        time.sleep(2.0)
+
+        # When the pool looks at how long it has been running
+        running_for, wall, still_running = worker.running_for(), time.monotonic() - sent, worker.running()
+    worker.receive()
+    runtime._give_back(pool, worker)
+
+    # Then its wait for a core is left out: a slow machine alone is no reason for another process
+    assert still_running, "the hogs did not slow the worker: the test proves nothing"
+    assert running_for < wall - 0.5, (running_for, wall)
 
 
 def test_workers_idle_past_the_period_are_stopped_keeping_one_warm(runtime):
