@@ -26,10 +26,10 @@ _in_flight: dict[int, float] = {}  # native thread id -> when its current local 
 _endpoint_lock = threading.RLock()  # re-entrant: the worker's watchdog reads the clock from a signal handler on the same thread
 
 
-def run_queue_wait_seconds(thread_id: int, process: int | str = "self") -> float | None:
-    """How long a thread (of this process, or of `process`) has waited runnable for a CPU, or None where the kernel does not say."""
+def run_queue_wait_seconds(thread_id: int) -> float | None:
+    """How long a thread has waited runnable for a CPU, or None where the kernel does not say."""
     try:
-        fields = Path(f"/proc/{process}/task/{thread_id}/schedstat").read_text().split()
+        fields = Path(f"/proc/self/task/{thread_id}/schedstat").read_text().split()
         return int(fields[1]) / 1e9
     except (OSError, IndexError, ValueError):
         return None

@@ -8,7 +8,8 @@ emulator's cost, never the function's: when no worker can be had in time the inv
 throttled (`WorkerUnavailable`, Lambda's `TooManyRequestsException`), which the ASL retries.
 
 A pool grows only when an invocation has waited `grow_after_seconds` while every worker's
-handler had been running its event for `grow_after_seconds` too, less its waits for a core. A
+handler had been running its event for `grow_after_seconds` too, on its own run clock (the
+worker's watchdog publishes it: less waits for a core and for the slow local endpoint). A
 worker waiting for this process to send its event or read its answer is free, and one whose
 handler got its event just now likely soon: a CPU-saturated local cloud is slow at both ends of
 quick invocations, and more processes would not help it. One process start at a time, up to

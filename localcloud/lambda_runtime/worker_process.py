@@ -7,16 +7,17 @@ decides when processes start and stop.
 from __future__ import annotations
 
 import json
+import mmap
 import select
+import struct
 import subprocess
 import sys
+import tempfile
 import threading
-import time
 from typing import Any
 
 from localcloud.lambda_runtime.contract import FunctionSpec
-from localcloud.lambda_runtime.run_clock import run_queue_wait_seconds
-from localcloud.lambda_runtime.worker_main import END_OF_LOGS
+from localcloud.lambda_runtime.worker_main import END_OF_LOGS, RUN_SO_FAR_BYTES, RUN_SO_FAR_FD_VARIABLE
 
 # A worker that has not reported at all after its timeout x 3 plus this is hung: it is killed.
 BACKSTOP_GRACE_SECONDS = 30.0
@@ -36,10 +37,15 @@ class WorkerProcess:
 
     def __init__(self, spec: FunctionSpec, environment: dict[str, str]):
         self.spec = spec
+        self._run_so_far_file = tempfile.TemporaryFile()
+        self._run_so_far_file.truncate(RUN_SO_FAR_BYTES)
+        self._run_so_far = mmap.mmap(self._run_so_far_file.fileno(), RUN_SO_FAR_BYTES)
+        slot = self._run_so_far_file.fileno()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "localcloud.lambda_runtime.worker_main"],
             cwd=spec.code_dir,
-            env=environment,
+            env={**environment, RUN_SO_FAR_FD_VARIABLE: str(slot)},
+            pass_fds=(slot,),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -47,7 +53,7 @@ class WorkerProcess:
             bufsize=1,
         )
         self._init_answer: dict[str, Any] = {}
-        self._sent_at: tuple[float, float] | None = None  # while its handler has an event: when, and its core wait then
+        self._has_event = False
         self.last_used = 0.0  # monotonic time its last invocation ended; the pool stops long-idle workers
         self._log_lines: list[str] = []
         self._end_seen = threading.Event()
@@ -91,13 +97,14 @@ class WorkerProcess:
         self._end_seen.clear()
         self.process.stdin.write(json.dumps({"requestId": request_id, "event": event}) + "\n")
         self.process.stdin.flush()
-        self._sent_at = (time.monotonic(), self._core_wait())
+        struct.pack_into("d", self._run_so_far, 0, 0.0)  # first: the previous invocation's figure is not this one's
+        self._has_event = True
 
     def receive(self) -> tuple[dict[str, Any] | None, bool, str]:
         try:
             answer = self._answer(answer_backstop_seconds(self.spec))
         finally:
-            self._sent_at = None
+            self._has_event = False
         if answer is None:
             answer = {"timedOut": "unresponsive"}  # hung past the backstop, its watchdog silent
         if "payload" not in answer:
@@ -107,20 +114,13 @@ class WorkerProcess:
             return answer, False, "".join(self._log_lines)
 
     def running_for(self) -> float:
-        """How long its handler has had the current event without answering, less what it waited for a core;
-        0 when it has none. Handed to an invocation but not yet sent the event, or answered but not yet read,
-        it waits on this process (on a busy local cloud, for a core), not on its handler."""
-        if not self.running():
-            return 0.0
-        sent_at, core_wait_then = self._sent_at or (time.monotonic(), 0.0)
-        return max(0.0, time.monotonic() - sent_at - (self._core_wait() - core_wait_then))
+        """How long its handler has run the current event on its own run clock (`run_clock.py`: less waits for a
+        core and the local endpoint's slowness), as its watchdog last published it; 0 when it has none. Handed to
+        an invocation but not yet sent the event, or answered but not yet read, it waits on this process."""
+        return struct.unpack_from("d", self._run_so_far, 0)[0] if self.running() else 0.0
 
     def running(self) -> bool:
-        return self._sent_at is not None and not select.select([self.process.stdout], [], [], 0)[0]
-
-    def _core_wait(self) -> float:
-        """How long the handler's thread (the process's main one) has waited runnable for a core; 0 where unknown."""
-        return run_queue_wait_seconds(self.process.pid, self.process.pid) or 0.0
+        return self._has_event and not select.select([self.process.stdout], [], [], 0)[0]
 
     def _answer(self, seconds: float) -> dict[str, Any] | None:
         """The worker's next protocol line: None if none came in time, {} at end of file."""
@@ -143,3 +143,4 @@ class WorkerProcess:
         if self.alive():
             self.process.kill()
         self.process.wait(timeout=5)
+        self._run_so_far_file.close()  # the mapping stays readable until collected: a late running_for() is safe

@@ -1,5 +1,6 @@
 """The Lambda runtime's pools: grown when invocations queue, not when the local cloud is merely slow; shrunk when idle."""
 
+import http.server
 import json
 import os
 import threading
@@ -11,6 +12,7 @@ import pytest
 
 from localcloud.lambda_runtime import FunctionSpec, WorkerPoolRuntime
 from tests.cpu_load import all_cores_busy
+from tests.localcloud.test_lambda_workers import _SlowAwsEndpoint
 
 CODE = Path(__file__).parent / "fixture_functions"
 
@@ -141,6 +143,33 @@ def test_a_handlers_wait_for_a_core_is_not_counted_as_running_long(runtime):
 
     # Then its wait for a core is left out: a slow machine alone is no reason for another process
     assert still_running, "the hogs did not slow the worker: the test proves nothing"
+    assert running_for < wall - 0.5, (running_for, wall)
+
+
+def test_a_handler_waiting_on_the_slow_local_endpoint_is_not_counted_as_running_long():
+    # Given a local AWS endpoint that takes 1.5 s to answer, and a warm worker whose handler is sent a call to it
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _SlowAwsEndpoint)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    slow_endpoint = WorkerPoolRuntime(f"http://127.0.0.1:{server.server_port}", max_workers=2)
+    spec = _spec()
+    try:
+        slow_endpoint.invoke(spec, {})
+        pool = slow_endpoint._pool_of(spec)
+        worker = slow_endpoint._take(pool)
+        sent = time.monotonic()
+        worker.send({"action": "call_aws"}, "slow-endpoint")
+        time.sleep(1.0)
+
+        # When the pool looks at how long it has been running
+        running_for, wall, still_running = worker.running_for(), time.monotonic() - sent, worker.running()
+        worker.receive()
+        slow_endpoint._give_back(pool, worker)
+    finally:
+        slow_endpoint.close()
+        server.shutdown()
+
+    # Then the local cloud's slowness is left out (beyond one call's allowance): no reason for another process
+    assert still_running, "the endpoint answered early: the test proves nothing"
     assert running_for < wall - 0.5, (running_for, wall)
 
 
