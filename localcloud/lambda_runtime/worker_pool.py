@@ -12,7 +12,8 @@ handler had been running its event for `grow_after_seconds` too, on its own run 
 worker's watchdog publishes it: less waits for a core and for the slow local endpoint). A
 worker waiting for this process to send its event or read its answer is free, and one whose
 handler got its event just now likely soon: a CPU-saturated local cloud is slow at both ends of
-quick invocations, and more processes would not help it. One process start at a time, up to
+quick invocations, and more processes would not help it; but a queue older than `backlog_seconds`
+grows the pool whatever the reason. One process start at a time, up to
 `max_workers`; workers idle for `idle_seconds` are stopped, down to one per function, as Lambda
 reclaims idle environments.
 """
@@ -47,6 +48,8 @@ QUEUE_SECONDS = 30.0
 WORKER_START_SECONDS = 60.0
 # A warm invocation takes 10-50 ms and a process start 0.5-1 s of CPU: waiting 200 ms is a real queue, not a blip.
 GROW_AFTER_SECONDS = 0.2
+# A queue this old means the function's workers are a bottleneck, whatever slows them (a saturated local cloud too).
+BACKLOG_SECONDS = 2.0
 # Lambda reclaims an environment idle for minutes; locally memory is scarcer, so a minute.
 IDLE_SECONDS = 60.0
 # Each function keeps this many workers however long it idles, so its next event finds one warm.
@@ -63,6 +66,7 @@ class _Waiter:
     worker: WorkerProcess | None = None
     handed: threading.Event = field(default_factory=threading.Event)
     waited_long: bool = False
+    backlogged: bool = False
 
 
 @dataclass(eq=False)
@@ -87,13 +91,15 @@ class WorkerPoolRuntime:
     def __init__(self, aws_endpoint_url: str, max_workers: int = 8,
                  on_invocation: Callable[[FunctionSpec, Invocation, Any], None] | None = None,
                  queue_seconds: float = QUEUE_SECONDS, start_seconds: float = WORKER_START_SECONDS,
-                 grow_after_seconds: float = GROW_AFTER_SECONDS, idle_seconds: float = IDLE_SECONDS):
+                 grow_after_seconds: float = GROW_AFTER_SECONDS, idle_seconds: float = IDLE_SECONDS,
+                 backlog_seconds: float = BACKLOG_SECONDS):
         self.aws_endpoint_url = aws_endpoint_url
         self.max_workers = max_workers
         self.queue_seconds = queue_seconds
         self.start_seconds = start_seconds
         self.grow_after_seconds = grow_after_seconds
         self.idle_seconds = idle_seconds
+        self.backlog_seconds = backlog_seconds
         self.on_invocation = on_invocation
         self._pools: dict[str, _Pool] = {}
         self._lock = threading.Lock()
@@ -233,6 +239,7 @@ class WorkerPoolRuntime:
                 waited_busy = time.monotonic() - max(waiter.arrived, pool.ready_since or float("inf"))
                 if waited_busy >= self.grow_after_seconds:
                     waiter.waited_long = True
+                    waiter.backlogged = waited_busy >= self.backlog_seconds
                     self._grow_if_needed(pool)
                     pause = self.grow_after_seconds  # the busy workers may finish or a start end: look again
                 else:
@@ -257,8 +264,10 @@ class WorkerPoolRuntime:
         if pool.size:
             if pool.starting >= STARTS_AT_ONCE or not any(w.waited_long for w in pool.waiting):
                 return
-            # A worker whose handler got its event under grow_after ago is likely a quick one, about to serve the queue.
-            if any(w.running_for() < self.grow_after_seconds for w in pool.busy):
+            # A worker whose handler got its event under grow_after ago is likely a quick one, about to serve the queue;
+            # unless the queue is so old that the workers, however quick, do not keep up.
+            backlog = any(w.backlogged for w in pool.waiting)
+            if not backlog and any(w.running_for() < self.grow_after_seconds for w in pool.busy):
                 return
             log.info("%s: starting Lambda worker %d of at most %d (invocations waited over %.0f ms)", pool.spec.name,
                      pool.size + 1, self.max_workers, self.grow_after_seconds * 1000)

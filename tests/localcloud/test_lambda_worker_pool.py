@@ -173,6 +173,31 @@ def test_a_handler_waiting_on_the_slow_local_endpoint_is_not_counted_as_running_
     assert running_for < wall - 0.5, (running_for, wall)
 
 
+def test_a_queue_older_than_the_backlog_limit_grows_the_pool_whatever_slows_its_workers():
+    # Given a function whose one worker waits 1.5 s on a slow local endpoint (not its own run) and a backlog limit of 1 s
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _SlowAwsEndpoint)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    backlogged = WorkerPoolRuntime(f"http://127.0.0.1:{server.server_port}", max_workers=3,
+                                   grow_after_seconds=0.5, backlog_seconds=1.0)
+    spec = _spec()
+    try:
+        backlogged.invoke(spec, {"action": "call_aws"})  # boto3 imported: the next call's own run is short
+        slow = threading.Thread(target=backlogged.invoke, args=(spec, {"action": "call_aws"}))
+        slow.start()
+        while not any(w.running() for w in backlogged._pool_of(spec).busy) and slow.is_alive():
+            time.sleep(0.01)
+
+        # When another invocation queues behind it
+        backlogged.invoke(spec, {})
+        slow.join(timeout=30)
+
+        # Then once its wait passed the backlog limit a second worker was started
+        assert backlogged.sizes() == {spec.name: 2}
+    finally:
+        backlogged.close()
+        server.shutdown()
+
+
 def test_workers_idle_past_the_period_are_stopped_keeping_one_warm(runtime):
     # Given a pool grown by a burst
     spec = _spec()
