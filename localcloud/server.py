@@ -63,6 +63,9 @@ class LocalCloudSettings:
     api_key: str | None = None
     wait_time_scale: float = 1.0
     max_workers_per_function: int = 8
+    worker_idle_seconds: float = 60.0
+    # LOCALCLOUD_WARM_WORKERS=on: a worker per function ahead of its first event; off, a function nobody calls costs no memory.
+    warm_workers: bool = False
     # LOCALCLOUD_WEBSOCKET=off: eventsUrl is still offered but nothing listens, so clients' push fallbacks can be tried.
     websocket: bool = True
 
@@ -75,6 +78,8 @@ class LocalCloudSettings:
             api_key=os.environ.get("STEPGATE_API_KEY") or None,
             wait_time_scale=scale_from_environment(),
             max_workers_per_function=int(os.environ.get("LOCALCLOUD_MAX_WORKERS", "8")),
+            worker_idle_seconds=float(os.environ.get("LOCALCLOUD_WORKER_IDLE_SECONDS", "60")),
+            warm_workers=os.environ.get("LOCALCLOUD_WARM_WORKERS", "off").strip().lower() in {"on", "1", "true", "yes"},
             websocket=os.environ.get("LOCALCLOUD_WEBSOCKET", "on").strip().lower() not in {"off", "0", "false", "no"},
         )
 
@@ -138,15 +143,15 @@ class LocalCloud:
         self._configure_moto()
 
         runtime = WorkerPoolRuntime(self.aws_endpoint, self.settings.max_workers_per_function,
-                                    on_invocation=InvocationLog(LOGS_DIR, PROJECT_ROOT))
+                                    on_invocation=InvocationLog(LOGS_DIR, PROJECT_ROOT),
+                                    idle_seconds=self.settings.worker_idle_seconds)
         hook = install(runtime)
         self._stoppables.append(runtime.close)
 
         self.stack = Provisioner(self.assembly, self.client, REGION, ACCOUNT_ID,
                                  websocket_endpoint=self.websocket_endpoint).provision()
-        for logical, spec in self.stack.functions.items():
+        for spec in self.stack.functions.values():
             hook.register(spec)
-            runtime.warm(spec)
         register_state_machines(self.stack.state_machines)
         self._configure_faults()
         if self.state is not None:
@@ -167,6 +172,8 @@ class LocalCloud:
         self._stoppables.append(api_server.shutdown)
 
         self._start_websocket()
+        if self.settings.warm_workers:  # after the servers listen, one process at a time: accepting a job needs no Lambda
+            runtime.warm(list(self.stack.functions.values()))
 
         sweeper = TtlSweeper(self.client("dynamodb"), list(self.stack.tables.values()))
         sweeper.start()

@@ -4,7 +4,8 @@
 |---|---|
 | `contract.py` | `FunctionSpec`, `LambdaContext`, `Invocation`, Lambda's error and timeout documents |
 | `in_process_runtime.py` | `InProcessRuntime`: handlers imported into this process (workflow tests on in-process moto) |
-| `worker_pool.py` | `WorkerPoolRuntime`: warm worker processes per function, its environment, its timeout (the local cloud) |
+| `worker_pool.py` | `WorkerPoolRuntime`: worker processes per function, grown as invocations queue and stopped when idle (the local cloud) |
+| `worker_process.py` | one worker process seen from the parent: its environment's process, its protocol, its backstop |
 | `worker_main.py` | the worker process itself (`python -m localcloud.lambda_runtime.worker_main`), which times its own run |
 | `run_clock.py` | `RunClock`: the function's own run time, less waits for a core and for the local AWS endpoint |
 | `invocation_log.py` | each invocation's output kept per job under `.localcloud/logs` |
@@ -25,7 +26,8 @@ from localcloud.lambda_runtime.contract import (
 )
 from localcloud.lambda_runtime.in_process_runtime import InProcessRuntime
 from localcloud.lambda_runtime.invocation_log import InvocationLog
-from localcloud.lambda_runtime.worker_pool import WorkerPoolRuntime, WorkerUnavailable
+from localcloud.lambda_runtime.worker_pool import WorkerPoolRuntime
+from localcloud.lambda_runtime.worker_process import WorkerUnavailable
 
 __all__ = [
     "LOCAL_BASE_ENVIRONMENT", "FunctionSpec", "InProcessRuntime", "Invocation", "InvocationLog", "LambdaContext",

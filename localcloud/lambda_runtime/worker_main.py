@@ -15,14 +15,19 @@ from __future__ import annotations
 
 import importlib
 import json
+import mmap
 import os
 import signal
+import struct
 import sys
 
 from localcloud.lambda_runtime.contract import FunctionSpec, LambdaContext, error_payload, to_json
 from localcloud.lambda_runtime.run_clock import RunClock, time_local_aws_calls
 
 END_OF_LOGS = "\x1e-end-of-invocation "
+# A file descriptor shared with the pool: the current phase's run-clock seconds so far, as a double.
+RUN_SO_FAR_FD_VARIABLE = "LOCALCLOUD_RUN_SO_FAR_FD"
+RUN_SO_FAR_BYTES = 8
 # Lambda times the init phase on its own, with this limit, not against the function's timeout.
 INIT_TIMEOUT_SECONDS = 10.0
 WATCH_INTERVAL_SECONDS = 0.02
@@ -41,8 +46,9 @@ class Watchdog:
     checking thread's own wait for a core was counted as the function's time (issue 10 section 1).
     """
 
-    def __init__(self, protocol):
+    def __init__(self, protocol, run_so_far: mmap.mmap | None = None):
         self._protocol = protocol
+        self._run_so_far = run_so_far
         self._phase: tuple[RunClock, float, str, str] | None = None
         signal.signal(signal.SIGALRM, self._check)
 
@@ -62,7 +68,10 @@ class Watchdog:
         if self._phase is None:
             return
         clock, limit, phase, request_id = self._phase
-        if clock.elapsed() >= limit:
+        elapsed = clock.elapsed()
+        if self._run_so_far is not None:  # the pool reads it: a handler's own run, not the machine's slowness
+            struct.pack_into("d", self._run_so_far, 0, elapsed)
+        if elapsed >= limit:
             # os.write: the handler may be inside a buffered write to stderr, which must not be re-entered
             os.write(2, f"{request_id} Task timed out after {limit:.2f} seconds\n".lstrip().encode())
             answer = json.dumps({"timedOut": phase, "durationMs": clock.elapsed() * 1000}) + "\n"
@@ -88,7 +97,8 @@ def main() -> None:
     sys.path[:] = [os.getcwd()] + [p for p in sys.path if p not in (project_root, "", ".")]
     if os.environ.get("AWS_ENDPOINT_URL"):
         time_local_aws_calls(os.environ["AWS_ENDPOINT_URL"])
-    watchdog = Watchdog(protocol)
+    slot = os.environ.get(RUN_SO_FAR_FD_VARIABLE)
+    watchdog = Watchdog(protocol, mmap.mmap(int(slot), RUN_SO_FAR_BYTES) if slot else None)
     module_name, attribute = spec.module_and_attribute
     watchdog.start(INIT_TIMEOUT_SECONDS, "init")
     try:  # the init phase, before the first event, as in a provisioned Lambda environment
