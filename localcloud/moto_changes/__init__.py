@@ -8,6 +8,8 @@ pair patches and unpatches, and each uninstall gives back the enclosing caller's
 
 from __future__ import annotations
 
+# First: registers moto.batch before the interpreter modules imported below import it.
+import localcloud.moto_changes.lazy_batch  # noqa: F401
 from localcloud.moto_changes.api_quotas import install_api_quotas, uninstall_api_quotas
 from localcloud.moto_changes.dynamodb_queries import install_partition_queries, uninstall_partition_queries
 from localcloud.moto_changes.dynamodb_transactions import (
