@@ -178,7 +178,7 @@ class LocalCloud:
         sweeper = TtlSweeper(self.client("dynamodb"), list(self.stack.tables.values()))
         sweeper.start()
         self._stoppables.append(sweeper.stop)
-        execution_log = ExecutionLog(labels_for(self.stack.state_machines))
+        execution_log = ExecutionLog(labels_for(self.stack.state_machines, jobs_arn=self.stack.state_machine_arn()))
         execution_log.start()
         self._stoppables.append(execution_log.stop)
         if self.state is not None:

@@ -12,6 +12,7 @@ MACHINES = {
     "DeliveryStateMachine42A1B7C0": ARN + "Stepgate-DeliveryStateMachine-2",
     "AdmissionStateMachineD00D": ARN + "Stepgate-AdmissionStateMachine-3",
 }
+JOBS = MACHINES["JobsStateMachine8A834C58"]
 
 
 def _run(execution_log: ExecutionLog, subject, succeeded: bool) -> None:
@@ -27,7 +28,7 @@ def _run(execution_log: ExecutionLog, subject, succeeded: bool) -> None:
 
 
 def test_labels_name_each_machine_of_the_stack_and_jobs_as_job():
-    assert labels_for(MACHINES) == {
+    assert labels_for(MACHINES, JOBS) == {
         ARN + "Stepgate-JobsStateMachine-1": "job",
         ARN + "Stepgate-DeliveryStateMachine-2": "delivery",
         ARN + "Stepgate-AdmissionStateMachine-3": "admission",
@@ -35,7 +36,7 @@ def test_labels_name_each_machine_of_the_stack_and_jobs_as_job():
 
 
 def test_a_job_gets_a_line_per_state_and_its_outcome(caplog):
-    execution_log = ExecutionLog(labels_for(MACHINES))
+    execution_log = ExecutionLog(labels_for(MACHINES, JOBS))
     # A version ARN names the same machine
     subject = execution_log.subject(ARN + "Stepgate-JobsStateMachine-1:4", "job-1", synchronous=False)
 
@@ -46,7 +47,7 @@ def test_a_job_gets_a_line_per_state_and_its_outcome(caplog):
 
 
 def test_plumbing_that_succeeded_logs_nothing_and_what_failed_is_logged(caplog):
-    execution_log = ExecutionLog(labels_for(MACHINES))
+    execution_log = ExecutionLog(labels_for(MACHINES, JOBS))
     delivery = execution_log.subject(ARN + "Stepgate-DeliveryStateMachine-2", "job-2-terminal", synchronous=False)
     admission = execution_log.subject(ARN + "Stepgate-AdmissionStateMachine-3", "request-3", synchronous=True)
 

@@ -33,7 +33,6 @@ _OUTCOME_EVENTS = {
     "ExecutionAborted": "ABORTED",
     "ExecutionTimedOut": "TIMED_OUT",
 }
-JOBS_MACHINE = "JobsStateMachine"
 
 
 class Subject(NamedTuple):
@@ -42,12 +41,12 @@ class Subject(NamedTuple):
     steps: bool
 
 
-def labels_for(state_machines: dict[str, str]) -> dict[str, str]:
+def labels_for(state_machines: dict[str, str], jobs_arn: str) -> dict[str, str]:
     """{state machine ARN: label} from the stack's {logical id: ARN}: `job` for Jobs, else the lower-cased name."""
     labels = {}
     for logical, arn in state_machines.items():
         name = re.match(r"[A-Za-z]+?(?=StateMachine)", logical)
-        labels[arn] = "job" if logical.startswith(JOBS_MACHINE) else (name.group(0) if name else logical).lower()
+        labels[arn] = "job" if arn == jobs_arn else (name.group(0) if name else logical).lower()
     return labels
 
 
