@@ -50,12 +50,11 @@ class _StateThread(threading.Thread):
 
 
 def _evaluate_with_timeout(self: execute_state.ExecutionState, env) -> None:
-    untimed = isinstance(self.timeout, TimeoutSeconds) and self.timeout.is_default_value()
-    outer, _untimed.state = getattr(_untimed, "state", False), untimed
+    _untimed.state = isinstance(self.timeout, TimeoutSeconds) and self.timeout.is_default_value()
     try:
         _ORIGINAL_EVALUATE(self, env)
     finally:
-        _untimed.state = outer
+        _untimed.state = False  # unconsumed if the state failed before starting its thread
 
 
 def _component_name(self: Component) -> str:
