@@ -46,19 +46,26 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))]
 
 
-def tree_rss_kib(pid: int) -> int:
-    """Resident memory of a process and all its descendants (the Lambda workers), from /proc."""
-    total, pending = 0, [pid]
+def process_tree(pid: int) -> list[int]:
+    """A process and its live descendants (the Lambda workers), from /proc."""
+    found, pending = [], [pid]
     while pending:
         current = pending.pop()
+        found.append(current)
         try:
-            status = Path(f"/proc/{current}/status").read_text()
-            total += int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:")))
-            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
-            pending.extend(int(child) for child in children)
-        except (OSError, StopIteration):
+            pending.extend(int(child) for child in Path(f"/proc/{current}/task/{current}/children").read_text().split())
+        except OSError:
             continue
-    return total
+    return found
+
+
+def rss_kib(pid: int) -> int:
+    """Resident memory of a process, from /proc (0 once it is gone)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+        return int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:")))
+    except (OSError, StopIteration):
+        return 0
 
 
 def cpu_seconds(pid: int) -> float:
@@ -70,17 +77,14 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def tree_rss_kib(pid: int) -> int:
+    """Resident memory of a process and all its descendants (the Lambda workers)."""
+    return sum(rss_kib(member) for member in process_tree(pid))
+
+
 def tree_cpu_seconds(pid: int) -> float:
     """CPU of a process and its live descendants (workers that ended take theirs with them)."""
-    total, pending = 0.0, [pid]
-    while pending:
-        current = pending.pop()
-        total += cpu_seconds(current)
-        try:
-            pending.extend(int(child) for child in Path(f"/proc/{current}/task/{current}/children").read_text().split())
-        except OSError:
-            continue
-    return total
+    return sum(cpu_seconds(member) for member in process_tree(pid))
 
 
 class Bench:
