@@ -131,10 +131,11 @@ class LocalCloud:
         os.environ["MOTO_PORT"] = str(self.settings.aws_port)
         install_local_behaviour(self.settings.wait_time_scale)
 
-        from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+        from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler
         from localcloud.moto_changes.lambda_hook import install
+        from localcloud.moto_changes.request_dispatch import backend_app
 
-        aws_app = DomainDispatcherApplication(create_backend_app)
+        aws_app = DomainDispatcherApplication(backend_app)
         aws_server = make_server(self.settings.host, self.settings.aws_port, aws_app, threaded=True,
                                  request_handler=MotoRequestHandler)
         threading.Thread(target=aws_server.serve_forever, daemon=True, name="aws-endpoint").start()

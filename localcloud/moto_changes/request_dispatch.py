@@ -6,6 +6,10 @@ URL patterns (hundreds of regular expressions, under one lock all requests share
 response classes re-inspect their own methods to find the action's. These answers are fixed
 for the life of the process; under load they were a tenth of the local cloud's CPU. Each is
 computed once here (hosts up to a bound: S3 names a host per bucket).
+
+moto also builds each service's Flask app in debug mode, where Flask defines a new class per
+request (to explain a form missing its enctype); `backend_app` builds it without debug and
+keeps the one debug behaviour moto relies on, exceptions propagating to the caller.
 """
 
 from __future__ import annotations
@@ -14,7 +18,8 @@ import functools
 
 import moto.backends as backends
 import moto.core.responses as responses
-from moto.moto_server.werkzeug_app import DomainDispatcherApplication
+from flask import Flask
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
 _ORIGINAL_MODULES = backends.list_of_moto_modules
 _ORIGINAL_METHOD_NAMES = responses.method_names_from_class
@@ -40,6 +45,14 @@ def _backend_for_host(app: DomainDispatcherApplication, host: str | None):
     if len(known) < HOSTS_KEPT:
         known[host] = backend
     return backend
+
+
+def backend_app(service: str) -> Flask:
+    """moto's app for one service, without Flask's per-request debug work."""
+    app = create_backend_app(service)
+    app.debug = False
+    app.config["PROPAGATE_EXCEPTIONS"] = True  # as in debug: a fault in moto surfaces, not a bare 500 page
+    return app
 
 
 def install_request_dispatch_caches() -> None:

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import uuid
+
+import boto3
+import flask.debughelpers
+import pytest
+from botocore.config import Config
+from moto.dynamodb.responses import DynamoHandler
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
+from localcloud import aws_in_process
 from localcloud.moto_changes import request_dispatch
+from tests.local_cloud_process import free_port
 
 HOSTS = [None, "moto_api", "dynamodb", "states.us-east-1.amazonaws.com", "dynamodb.us-east-1.amazonaws.com",
          "lambda.us-east-1.amazonaws.com", "s3.amazonaws.com", "my-bucket.s3.amazonaws.com",
@@ -36,3 +45,35 @@ def test_hosts_past_the_bound_are_searched_every_time(monkeypatch):
         assert list(app.stepgate_backends_by_host) == ["a.s3.amazonaws.com", "b.s3.amazonaws.com"]
     finally:
         request_dispatch.uninstall_request_dispatch_caches()
+
+
+@pytest.fixture
+def dynamodb():
+    """A DynamoDB client whose calls reach moto's apps built by `backend_app`, in this process."""
+    port = free_port()
+    stop = aws_in_process.serve_in_process("127.0.0.1", port, DomainDispatcherApplication(request_dispatch.backend_app))
+    yield aws_in_process.attach(boto3.client(
+        "dynamodb", endpoint_url=f"http://127.0.0.1:{port}", region_name="us-east-1", aws_access_key_id="local",
+        aws_secret_access_key="local", config=Config(retries={"max_attempts": 0})))
+    stop()
+
+
+def test_backend_apps_answer_without_flasks_per_request_debug_class(dynamodb, monkeypatch):
+    def debug_helper(_request):
+        raise AssertionError("Flask's debug helper ran for a request")
+
+    monkeypatch.setattr(flask.debughelpers, "attach_enctype_error_multidict", debug_helper)
+    table = f"dispatch-{uuid.uuid4().hex[:8]}"
+    dynamodb.create_table(TableName=table, KeySchema=[{"AttributeName": "k", "KeyType": "HASH"}],
+                          AttributeDefinitions=[{"AttributeName": "k", "AttributeType": "S"}], BillingMode="PAY_PER_REQUEST")
+    dynamodb.put_item(TableName=table, Item={"k": {"S": "a"}, "v": {"N": "1"}})
+    assert dynamodb.get_item(TableName=table, Key={"k": {"S": "a"}})["Item"] == {"k": {"S": "a"}, "v": {"N": "1"}}
+
+
+def test_a_fault_inside_moto_still_reaches_the_caller_as_its_exception(dynamodb, monkeypatch):
+    def broken(_self):
+        raise RuntimeError("moto fault")
+
+    monkeypatch.setattr(DynamoHandler, "list_tables", broken)
+    with pytest.raises(RuntimeError, match="moto fault"):
+        dynamodb.list_tables()
