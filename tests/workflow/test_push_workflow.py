@@ -170,3 +170,22 @@ def test_a_cancelled_job_reads_aborted_with_the_cancel_report(jobs, subscribers)
                         "finishedAt": report["finishedAt"],
                         "error": {"type": "urn:stepgate:problem:job-cancelled", "title": "Job cancelled",
                                   "status": 409, "detail": report["cause"]}}
+
+
+def test_a_delivery_nobody_subscribed_to_stores_the_terminal_event_and_enters_no_map(jobs):
+    # Given a terminal event for a job nobody subscribed to (most jobs)
+    job_id = str(uuid.uuid4())
+    event = {"type": "terminal", "jobId": job_id, "status": "SUCCEEDED", "finishedAt": "2026-12-03T00:00:00Z"}
+    delivery = jobs.client("stepfunctions").start_execution(
+        stateMachineArn=jobs.stack.state_machine_arn("DeliveryStateMachine"),
+        input=json.dumps({"jobId": job_id, "callbackUrl": None, "recordExpiresEpoch": int(time.time()) + 3600,
+                          "event": event}))["executionArn"]
+
+    # When its Delivery run ends
+    assert jobs.wait(delivery)["status"] == "SUCCEEDED"
+
+    # Then the event is stored for later subscribers, and the run skipped the Map of events over nobody
+    assert json.loads(subscription(jobs, job_id, TERMINAL_KEY)["event"]["S"]) == event
+    entered = jobs.entered_states(delivery)
+    assert entered[-3:] == ["FindSubscribers", "AnySubscribers", "NobodyToTell"], entered
+    assert "PostEachEvent" not in entered
