@@ -36,6 +36,7 @@ from localcloud.moto_changes.stepfunctions.service_integrations import (
 from localcloud.moto_changes.stepfunctions.stop import install_synchronous_stop, uninstall_synchronous_stop
 from localcloud.moto_changes.stepfunctions.sync_execution import install_start_sync_execution, uninstall_start_sync_execution
 from localcloud.moto_changes.stepfunctions.timing import install_wait_time_scale, uninstall_wait_time_scale
+from localcloud.moto_changes.user_agents import install_user_agent_cache, uninstall_user_agent_cache
 from localcloud.moto_changes.websocket_connections import install_websocket_connections, uninstall_websocket_connections
 
 
@@ -48,6 +49,7 @@ def install_local_behaviour(wait_time_scale: float) -> None:
     if len(_scales) > 1:
         return
     install_request_dispatch_caches()
+    install_user_agent_cache()
     install_local_rekognition()
     install_mock_config_support()
     install_interpreter_caches()
@@ -88,4 +90,5 @@ def uninstall_local_behaviour() -> None:
     uninstall_interpreter_caches()
     uninstall_wait_time_scale()
     uninstall_mock_config_support()
+    uninstall_user_agent_cache()
     uninstall_request_dispatch_caches()

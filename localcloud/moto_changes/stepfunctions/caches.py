@@ -8,11 +8,18 @@
   clients are thread-safe; the key includes everything that decides the client's endpoint.
 - Each client calls an endpoint served in this process directly (`localcloud/aws_in_process.py`).
 - JSONPath expressions are compiled once (jsonpath-ng builds a PLY parser per call).
+
+Each is computed once even when many executions ask at the same time (`computed_once`): a plain
+`lru_cache` lets every concurrent first caller compute, and on a fresh cloud under load dozens of
+threads parsed the same ASL or built the same client at once, each slower for the others.
 """
 
 from __future__ import annotations
 
 import functools
+import threading
+from collections.abc import Callable
+from typing import Any
 
 from moto.core.models import botocore_stubber
 from moto.settings import moto_server_port
@@ -30,7 +37,24 @@ _ORIGINAL_JSON_PATH_PARSE = json_path.parse
 _ORIGINAL_RESULT_PATH_PARSE = result_path.parse
 
 
-@functools.lru_cache(maxsize=64)
+def computed_once(maxsize: int | None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """`functools.lru_cache`, with concurrent first callers waiting for one computation instead of each making it."""
+    def decorate(function: Callable[..., Any]) -> Callable[..., Any]:
+        cached = functools.lru_cache(maxsize=maxsize)(function)
+        lock = threading.Lock()
+
+        @functools.wraps(function)
+        def once(*args: Any) -> Any:
+            with lock:
+                return cached(*args)
+
+        once.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
+        once.cache_info = cached.cache_info  # type: ignore[attr-defined]
+        return once
+    return decorate
+
+
+@computed_once(maxsize=64)
 def _parsed(definition: str):
     return AmazonStateLanguageParser.parse(definition)[0]
 
@@ -39,7 +63,7 @@ def _cached_entrypoint(self):
     return _parsed(self._evaluation_details.state_machine_details.definition)
 
 
-@functools.lru_cache(maxsize=256)
+@computed_once(maxsize=256)
 def _client(region: str, service: str, intercepted: bool, port: str):
     return aws_in_process.attach(_ORIGINAL_CLIENT_FOR(region=region, service=service))
 

@@ -9,7 +9,6 @@ onto the other by the service model, so `arn:aws:states:::states:startExecution`
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 import botocore.session
@@ -21,13 +20,18 @@ from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state
     StateTaskServiceSfn,
 )
 
+from localcloud.moto_changes.stepfunctions.caches import computed_once
+
 _PATCHED = (StateTaskServiceSfn, StateTaskServiceAwsSdk)
 _ORIGINALS: dict[type, tuple[Any, Any]] = {}
 
 
-@functools.lru_cache(maxsize=None)
+_session = botocore.session.get_session()  # one loader: each service's model is read from disk once
+
+
+@computed_once(maxsize=None)
 def _operation(service: str, snake_action: str) -> OperationModel:
-    model = botocore.session.get_session().get_service_model(service)
+    model = _session.get_service_model(service)
     names = {botocore.xform_name(name): name for name in model.operation_names}
     return model.operation_model(names[snake_action])
 
