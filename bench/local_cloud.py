@@ -59,13 +59,21 @@ def process_tree(pid: int) -> list[int]:
     return found
 
 
-def rss_kib(pid: int) -> int:
-    """Resident memory of a process, from /proc (0 once it is gone)."""
+def _kib_field(path: str, name: str) -> int:
     try:
-        status = Path(f"/proc/{pid}/status").read_text()
-        return int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:")))
+        return int(next(line.split()[1] for line in Path(path).read_text().splitlines() if line.startswith(name)))
     except (OSError, StopIteration):
-        return 0
+        return 0  # the process is gone
+
+
+def rss_kib(pid: int) -> int:
+    """Resident memory of a process, from /proc (0 once it is gone); pages it shares count in full."""
+    return _kib_field(f"/proc/{pid}/status", "VmRSS:")
+
+
+def pss_kib(pid: int) -> int:
+    """Proportional set size: its resident memory with each shared page split among the processes sharing it."""
+    return _kib_field(f"/proc/{pid}/smaps_rollup", "Pss:")
 
 
 def cpu_seconds(pid: int) -> float:
@@ -80,6 +88,11 @@ def cpu_seconds(pid: int) -> float:
 def tree_rss_kib(pid: int) -> int:
     """Resident memory of a process and all its descendants (the Lambda workers)."""
     return sum(rss_kib(member) for member in process_tree(pid))
+
+
+def tree_pss_kib(pid: int) -> int:
+    """What a process and its descendants occupy together: shared pages (libraries, the interpreter) counted once."""
+    return sum(pss_kib(member) for member in process_tree(pid))
 
 
 def tree_cpu_seconds(pid: int) -> float:
@@ -227,12 +240,16 @@ def main() -> int:
     started = time.monotonic()
     process = subprocess.Popen([sys.executable, "-m", "localcloud", "run"], cwd=ROOT, env=env,
                                stdout=log, stderr=subprocess.STDOUT)
-    peak_kib = [0]
+    peak_kib = {"rss": 0, "pss": 0}
     sampling = threading.Event()
 
     def sample_memory() -> None:
+        samples = 0
         while not sampling.wait(0.25):
-            peak_kib[0] = max(peak_kib[0], tree_rss_kib(process.pid))
+            peak_kib["rss"] = max(peak_kib["rss"], tree_rss_kib(process.pid))
+            if samples % 4 == 0:  # PSS makes the kernel walk every page table: once a second
+                peak_kib["pss"] = max(peak_kib["pss"], tree_pss_kib(process.pid))
+            samples += 1
 
     threading.Thread(target=sample_memory, daemon=True).start()
     stage = next(r["Properties"]["StageName"] for r in assembly.template["Resources"].values()
@@ -277,7 +294,8 @@ def main() -> int:
             print(f"CPU per user job while sustained: {main_ms:.0f} ms in the local cloud's process (one core's "
                   f"ceiling: {1000 / main_ms:.0f} jobs/s), {(tree_cpu_seconds(process.pid) - all_cpu) / total * 1000:.0f} ms "
                   "with its Lambda workers")
-        print(f"peak memory (local cloud + Lambda workers, RSS): {peak_kib[0] / 1024:.0f} MiB")
+        print(f"peak memory (local cloud + Lambda workers): RSS {peak_kib['rss'] / 1024:.0f} MiB (each process's "
+              f"shared pages counted in each), PSS {peak_kib['pss'] / 1024:.0f} MiB (shared pages split among them)")
         return 0
     finally:
         sampling.set()
