@@ -26,8 +26,20 @@ def test_concurrent_first_callers_wait_for_one_computation():
     with ThreadPoolExecutor(max_workers=8) as pool:
         assert list(pool.map(call, range(8))) == [9] * 8
     assert computed == [3]
-    assert slow_square(4) == 16 and computed == [3, 4]
-    assert slow_square.cache_info().hits == 7
+    assert slow_square(4) == 16 and slow_square(3) == 9 and computed == [3, 4]
+
+
+def test_past_its_bound_the_oldest_answer_is_dropped():
+    computed = []
+
+    @computed_once(maxsize=2)
+    def identity(value: str) -> str:
+        computed.append(value)
+        return value
+
+    for value in ("a", "b", "c", "b", "a"):
+        identity(value)
+    assert computed == ["a", "b", "c", "a"]
 
 
 def test_cleared_answers_are_computed_again():
