@@ -248,8 +248,7 @@ def main() -> int:
             peak_kib["rss"] = max(peak_kib["rss"], tree_rss_kib(process.pid))
 
     def note_pss() -> None:
-        # Between phases only: reading PSS walks the cloud's page tables under its memory-map lock, which
-        # stalls its thread starts; sampled during the phases it made accept at concurrency 32 four times slower.
+        # Between phases only: reading PSS walks the cloud's page tables under the lock its thread starts need.
         peak_kib["pss"] = max(peak_kib["pss"], tree_pss_kib(process.pid))
 
     threading.Thread(target=sample_memory, daemon=True).start()
