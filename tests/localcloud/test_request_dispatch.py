@@ -32,6 +32,7 @@ def test_each_host_is_dispatched_to_the_backend_moto_finds_and_then_from_the_kep
         monkeypatch.setattr(request_dispatch, "_ORIGINAL_BACKEND_FOR_HOST", lambda *_: "searched again")
         assert {host: app.get_backend_for_host(host) for host in HOSTS} == expected
     finally:
+        monkeypatch.undo()  # first: uninstalling puts back whatever _ORIGINAL_BACKEND_FOR_HOST names then
         request_dispatch.uninstall_request_dispatch_caches()
 
 
