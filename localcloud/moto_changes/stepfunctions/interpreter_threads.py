@@ -10,6 +10,9 @@
   `TimeoutSeconds`. A state with none (the default, 99999999 s) can never be abandoned that
   way, so it runs on its caller's thread: the same evaluation without a thread start and two
   hand-overs of the GIL per state.
+- Likewise each program (an execution, a Parallel branch, a Map iteration) ran on a thread of
+  its own, joined with the definition's top-level `TimeoutSeconds`; a program without one
+  (branches, iterations, Delivery) runs on its caller's thread.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ import threading
 import moto.stepfunctions.parser.utils as parser_utils
 from moto.stepfunctions.parser.asl.component.common.timeouts.timeout import TimeoutSeconds
 from moto.stepfunctions.parser.asl.component.component import Component
+from moto.stepfunctions.parser.asl.component.eval_component import EvalComponent
+from moto.stepfunctions.parser.asl.component.program.program import Program
 from moto.stepfunctions.parser.asl.component.state.exec import execute_state
 
 from localcloud.moto_changes.stepfunctions.imported_names import rebind_imported_name
@@ -28,6 +33,7 @@ _ORIGINAL_REPR = Component.__repr__
 _ORIGINAL_THREADS = parser_utils.TMP_THREADS
 _ORIGINAL_EVALUATE = execute_state.ExecutionState._evaluate_with_timeout
 _ORIGINAL_STATE_THREAD = execute_state.Thread
+_ORIGINAL_PROGRAM_EVAL = Program.eval
 _untimed = threading.local()  # set while a state without TimeoutSeconds is about to start its thread
 
 
@@ -57,6 +63,14 @@ def _evaluate_with_timeout(self: execute_state.ExecutionState, env) -> None:
         _untimed.state = False  # unconsumed if the state failed before starting its thread
 
 
+def _program_eval(self: Program, env) -> None:
+    if self.timeout_seconds and self.timeout_seconds.timeout_seconds is not None:
+        _ORIGINAL_PROGRAM_EVAL(self, env)  # its thread is what lets the caller stop waiting at the timeout
+        return
+    env.next_state_name = self.start_at.start_at_name
+    EvalComponent.eval(self, env)
+
+
 def _component_name(self: Component) -> str:
     return f"({self.__class__.__name__})"
 
@@ -67,6 +81,7 @@ def install_light_interpreter_threads() -> None:
     rebind_imported_name("TMP_THREADS", _NoThreadRegistry())
     execute_state.Thread = _StateThread  # only the states' threads: branches and iterations stay concurrent
     execute_state.ExecutionState._evaluate_with_timeout = _evaluate_with_timeout
+    Program.eval = _program_eval
 
 
 def uninstall_light_interpreter_threads() -> None:
@@ -75,3 +90,4 @@ def uninstall_light_interpreter_threads() -> None:
     rebind_imported_name("TMP_THREADS", _ORIGINAL_THREADS)
     execute_state.Thread = _ORIGINAL_STATE_THREAD
     execute_state.ExecutionState._evaluate_with_timeout = _ORIGINAL_EVALUATE
+    Program.eval = _ORIGINAL_PROGRAM_EVAL
