@@ -79,9 +79,19 @@ class LocalCloudSettings:
             wait_time_scale=scale_from_environment(),
             max_workers_per_function=int(os.environ.get("LOCALCLOUD_MAX_WORKERS", "8")),
             worker_idle_seconds=float(os.environ.get("LOCALCLOUD_WORKER_IDLE_SECONDS", "60")),
-            warm_workers=os.environ.get("LOCALCLOUD_WARM_WORKERS", "off").strip().lower() in {"on", "1", "true", "yes"},
-            websocket=os.environ.get("LOCALCLOUD_WEBSOCKET", "on").strip().lower() not in {"off", "0", "false", "no"},
+            warm_workers=_switch("LOCALCLOUD_WARM_WORKERS", default=False),
+            websocket=_switch("LOCALCLOUD_WEBSOCKET", default=True),
         )
+
+
+def _switch(variable: str, default: bool) -> bool:
+    """An on/off environment variable; unset or a word it does not know leaves the default."""
+    word = os.environ.get(variable, "").strip().lower()
+    if word in {"on", "1", "true", "yes"}:
+        return True
+    if word in {"off", "0", "false", "no"}:
+        return False
+    return default
 
 
 @dataclass
