@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import uuid
 
-import boto3
 import flask.debughelpers
 import pytest
-from botocore.config import Config
 from moto.dynamodb.responses import DynamoHandler
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
 from localcloud import aws_in_process
 from localcloud.moto_changes import request_dispatch
 from tests.local_cloud_process import free_port
+from tests.localcloud.test_aws_in_process import _client
 
 HOSTS = [None, "moto_api", "dynamodb", "states.us-east-1.amazonaws.com", "dynamodb.us-east-1.amazonaws.com",
          "lambda.us-east-1.amazonaws.com", "s3.amazonaws.com", "my-bucket.s3.amazonaws.com",
@@ -53,9 +52,7 @@ def dynamodb():
     """A DynamoDB client whose calls reach moto's apps built by `backend_app`, in this process."""
     port = free_port()
     stop = aws_in_process.serve_in_process("127.0.0.1", port, DomainDispatcherApplication(request_dispatch.backend_app))
-    yield aws_in_process.attach(boto3.client(
-        "dynamodb", endpoint_url=f"http://127.0.0.1:{port}", region_name="us-east-1", aws_access_key_id="local",
-        aws_secret_access_key="local", config=Config(retries={"max_attempts": 0})))
+    yield _client("dynamodb", f"http://127.0.0.1:{port}")
     stop()
 
 
