@@ -33,6 +33,7 @@ from localcloud.provisioning import PROJECT_ROOT, Assembly, ProvisionedStack, Pr
 from localcloud.moto_changes import install_local_behaviour
 from localcloud.moto_changes.stepfunctions.faults import configure_job_faults, unconfigure_job_faults
 from localcloud.moto_changes.stepfunctions.mock_config import register_state_machines
+from localcloud.moto_changes.stepfunctions.parsed_programs import keep_on_disk
 from localcloud.moto_changes.stepfunctions.timing import scale_from_environment
 from localcloud.moto_changes.ttl_sweeper import TtlSweeper
 from localcloud.persistence import ENVIRONMENT_VARIABLE as STATE_VARIABLE, LocalState, state_from_environment
@@ -46,6 +47,7 @@ log = logging.getLogger("localcloud")
 REGION = "us-east-1"
 ACCOUNT_ID = "123456789012"
 LOGS_DIR = PROJECT_ROOT / ".localcloud" / "logs"
+PARSED_PROGRAMS_DIR = PROJECT_ROOT / ".localcloud" / "cache" / "asl"
 # The services the stack's IAM policies grant calls to, as the banner names them (moto serves them all).
 SERVICE_NAMES = {"states": "Step Functions", "dynamodb": "DynamoDB", "s3": "S3", "lambda": "Lambda",
                  "rekognition": "Rekognition", "secretsmanager": "Secrets Manager",
@@ -105,6 +107,7 @@ class LocalCloud:
     state_summary: str = ""
     faults_summary: str = ""
     _servers: list = field(default_factory=list)
+    _clients: dict = field(default_factory=dict)
     _stoppables: list = field(default_factory=list)
 
     @property
@@ -120,11 +123,14 @@ class LocalCloud:
         return f"http://{self.settings.host}:{self.settings.api_port}/{self.stack.stage_name}"
 
     def client(self, service: str):
-        return aws_in_process.attach(boto3.client(
-            service, endpoint_url=self.aws_endpoint, region_name=REGION,
-            aws_access_key_id="local", aws_secret_access_key="local",
-            config=Config(retries={"max_attempts": 2}),
-        ))
+        # One per service: provisioning asks 25 times, and each new client cost ~10 ms of the start.
+        if service not in self._clients:
+            self._clients[service] = aws_in_process.attach(boto3.client(
+                service, endpoint_url=self.aws_endpoint, region_name=REGION,
+                aws_access_key_id="local", aws_secret_access_key="local",
+                config=Config(retries={"max_attempts": 2}),
+            ))
+        return self._clients[service]
 
     def start(self) -> None:
         _ensure_free(self.settings.host, self.settings.api_port, "PORT")
@@ -140,6 +146,8 @@ class LocalCloud:
         # moto's interpreter calls Lambda/DynamoDB tasks back on localhost:$MOTO_PORT.
         os.environ["MOTO_PORT"] = str(self.settings.aws_port)
         install_local_behaviour(self.settings.wait_time_scale)
+        keep_on_disk(PARSED_PROGRAMS_DIR)  # the next start reads the stack's parsed definitions instead of parsing them
+        self._stoppables.append(lambda: keep_on_disk(None))
 
         from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler
         from localcloud.moto_changes.lambda_hook import install

@@ -1,9 +1,11 @@
 """Two caches that make moto's Step Functions interpreter fast enough to serve an API.
 
-- The ASL is parsed once per definition, not once per execution: the ANTLR parse is ~50 ms
+- The ASL is parsed once per definition, not once per execution: the ANTLR parse is 80-200 ms
   of CPU that, under the GIL, also stalls the StartExecution call that spawned it. Parsed
   programs keep per-execution state in the evaluation environment (its heap), not in the
-  components, so one parse serves every execution of a definition.
+  components, so one parse serves every execution of a definition, and CreateStateMachine's
+  check (`definition_validation`) makes it. With a directory, parses outlive the process
+  (`parsed_programs`).
 - Each task's boto3 client is reused instead of created per task (~20 ms each). boto3
   clients are thread-safe; the key includes everything that decides the client's endpoint.
 - Each client calls an endpoint served in this process directly (`localcloud/aws_in_process.py`).
@@ -23,13 +25,13 @@ from typing import Any
 
 from moto.core.models import botocore_stubber
 from moto.settings import moto_server_port
-from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
 from moto.stepfunctions.parser.asl.component.common.path import result_path
 from moto.stepfunctions.parser.asl.utils import boto_client, json_path
 from moto.stepfunctions.parser.backend import execution_worker
 
 from localcloud import aws_in_process
 from localcloud.moto_changes.stepfunctions.imported_names import rebind_imported_name
+from localcloud.moto_changes.stepfunctions.parsed_programs import read_or_parse
 
 _ORIGINAL_ENTRYPOINT = execution_worker.ExecutionWorker._get_evaluation_entrypoint
 _ORIGINAL_CLIENT_FOR = boto_client.boto_client_for
@@ -71,12 +73,13 @@ _MISSING = object()
 
 
 @computed_once(maxsize=64)
-def _parsed(definition: str):
-    return AmazonStateLanguageParser.parse(definition)[0]
+def parsed_program(definition: str):
+    """The evaluation component moto runs for `definition`; raises as moto's parser does for an invalid one."""
+    return read_or_parse(definition)
 
 
 def _cached_entrypoint(self):
-    return _parsed(self._evaluation_details.state_machine_details.definition)
+    return parsed_program(self._evaluation_details.state_machine_details.definition)
 
 
 @computed_once(maxsize=256)

@@ -20,6 +20,8 @@ from moto.core.exceptions import AWSError
 from moto.stepfunctions.parser import api as parser_api
 from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 
+from localcloud.moto_changes.stepfunctions.caches import parsed_program
+
 _ORIGINAL_VALIDATE = StepFunctionsParserBackend.__dict__["_validate_definition"]
 
 
@@ -86,9 +88,13 @@ def _validate_definition(definition: str) -> None:
     if errors:
         raise InvalidDefinition(f"Invalid State Machine Definition: '{', '.join(errors)}'")
     try:
-        _ORIGINAL_VALIDATE.__func__(definition=definition)
-    except parser_api.InvalidDefinition as exc:  # moto raises it without an error code on the wire
-        raise InvalidDefinition(f"Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: {exc}'") from None
+        parsed_program(definition)  # the parse every execution of it will use, made once here
+    except Exception:  # noqa: BLE001 - moto's own check, which parses again, words the refusal
+        try:
+            _ORIGINAL_VALIDATE.__func__(definition=definition)
+        except parser_api.InvalidDefinition as exc:  # moto raises it without an error code on the wire
+            raise InvalidDefinition(f"Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: {exc}'") from None
+        raise
 
 
 def install_definition_validation() -> None:
