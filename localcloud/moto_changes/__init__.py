@@ -17,6 +17,7 @@ from localcloud.moto_changes.dynamodb_transactions import (
     uninstall_transaction_without_table_copies,
 )
 from localcloud.moto_changes.request_dispatch import install_request_dispatch_caches, uninstall_request_dispatch_caches
+from localcloud.moto_changes.random_ids import install_random_ids, uninstall_random_ids
 from localcloud.moto_changes.rekognition import install_into_moto as install_local_rekognition
 from localcloud.moto_changes.stepfunctions.context_times import install_aws_context_times, uninstall_aws_context_times
 from localcloud.moto_changes.stepfunctions.caches import install_interpreter_caches, uninstall_interpreter_caches
@@ -50,6 +51,7 @@ def install_local_behaviour(wait_time_scale: float) -> None:
         return
     install_request_dispatch_caches()
     install_user_agent_cache()
+    install_random_ids()
     install_local_rekognition()
     install_mock_config_support()
     install_interpreter_caches()
@@ -90,5 +92,6 @@ def uninstall_local_behaviour() -> None:
     uninstall_interpreter_caches()
     uninstall_wait_time_scale()
     uninstall_mock_config_support()
+    uninstall_random_ids()
     uninstall_user_agent_cache()
     uninstall_request_dispatch_caches()
