@@ -34,6 +34,7 @@ from localcloud.moto_changes.stepfunctions.service_integrations import (
     install_service_integration_casing,
     uninstall_service_integration_casing,
 )
+from localcloud.moto_changes.stepfunctions.state_copies import install_state_copies, uninstall_state_copies
 from localcloud.moto_changes.stepfunctions.stop import install_synchronous_stop, uninstall_synchronous_stop
 from localcloud.moto_changes.stepfunctions.sync_execution import install_start_sync_execution, uninstall_start_sync_execution
 from localcloud.moto_changes.stepfunctions.timing import install_wait_time_scale, uninstall_wait_time_scale
@@ -55,6 +56,7 @@ def install_local_behaviour(wait_time_scale: float) -> None:
     install_local_rekognition()
     install_mock_config_support()
     install_interpreter_caches()
+    install_state_copies()
     install_transaction_without_table_copies()
     install_partition_queries()
     install_synchronous_stop()
@@ -89,6 +91,7 @@ def uninstall_local_behaviour() -> None:
     uninstall_synchronous_stop()
     uninstall_partition_queries()
     uninstall_transaction_without_table_copies()
+    uninstall_state_copies()
     uninstall_interpreter_caches()
     uninstall_wait_time_scale()
     uninstall_mock_config_support()
