@@ -88,11 +88,15 @@ def test_a_damaged_file_is_parsed_again_and_replaced(parses, on_disk):
     assert len(parses) == 2  # the file was written again, whole
 
 
-def test_another_moto_version_does_not_read_the_file(parses, on_disk, monkeypatch):
+@pytest.mark.parametrize("change", ["moto", "layout"])
+def test_another_moto_version_or_layout_does_not_read_the_file(parses, on_disk, monkeypatch, change):
     definition = json.dumps(doubling())
     parsed_program(definition)
     parsed_program.cache_clear()
-    monkeypatch.setattr(moto, "__version__", moto.__version__ + ".next")
+    if change == "moto":
+        monkeypatch.setattr(moto, "__version__", moto.__version__ + ".next")
+    else:
+        monkeypatch.setattr(parsed_programs, "LAYOUT", parsed_programs.LAYOUT + 1)
     parsed_program(definition)
     assert parses == [definition, definition] and len(list(on_disk.iterdir())) == 2
 

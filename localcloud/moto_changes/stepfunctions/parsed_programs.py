@@ -6,9 +6,10 @@ In one process each definition is parsed once (`caches.parsed_program`, shared b
 CreateStateMachine's check and every execution); this module serves that parse.
 
 - With a directory (`keep_on_disk`; the local cloud uses `.localcloud/cache/asl`), each parsed
-  program is also pickled there, named by a hash of the definition, moto's version and Python's:
-  a later start reads it in about a millisecond. A file that cannot be read is parsed again.
-  Nothing in it outlives a change to any of the three: the name changes with them.
+  program is also pickled there, named by a hash of the definition, moto's version, Python's and
+  our `LAYOUT`: a later start reads it in about a millisecond. A file that cannot be read is
+  parsed again. Nothing in it outlives a change to any of the four: the name changes with them.
+  A pickle runs code when read, so the folder is as trusted as the checkout's own `.pyc` files.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguagePa
 log = logging.getLogger(__name__)
 
 _directory: Path | None = None
+# Part of every file's name: raise it when a change of ours alters what moto's parser builds.
+LAYOUT = 1
 
 
 def keep_on_disk(directory: Path | None) -> None:
@@ -54,7 +57,8 @@ def _parse(definition: str) -> Any:
 
 
 def _key(definition: str) -> str:
-    versions = f"moto {moto.__version__}; python {sys.version_info[0]}.{sys.version_info[1]}; pickle {pickle.HIGHEST_PROTOCOL}\n"
+    versions = (f"layout {LAYOUT}; moto {moto.__version__}; python {sys.version_info[0]}.{sys.version_info[1]}; "
+                f"pickle {pickle.HIGHEST_PROTOCOL}\n")
     return hashlib.sha256((versions + definition).encode("utf-8")).hexdigest()
 
 
