@@ -12,9 +12,10 @@ from localcloud.moto_changes import random_ids
 
 @pytest.fixture
 def installed():
+    before = uuid.uuid4  # another test's local cloud in this process may have installed it already
     random_ids.install_random_ids()
     yield
-    random_ids.uninstall_random_ids()
+    uuid.uuid4 = before
 
 
 def test_ids_are_distinct_version_4_uuids(installed):
@@ -33,8 +34,11 @@ def test_an_id_makes_no_system_call(installed, monkeypatch):
 
 
 def test_uninstall_gives_uuid4_back():
-    original = uuid.uuid4
-    random_ids.install_random_ids()
-    assert uuid.uuid4 is not original
-    random_ids.uninstall_random_ids()
-    assert uuid.uuid4 is original
+    before = uuid.uuid4
+    try:
+        random_ids.install_random_ids()
+        assert uuid.uuid4 is random_ids._uuid4
+        random_ids.uninstall_random_ids()
+        assert uuid.uuid4 is random_ids._ORIGINAL_UUID4 and uuid.uuid4.__module__ == "uuid"
+    finally:
+        uuid.uuid4 = before
