@@ -8,6 +8,7 @@ other threads. An unknown id is a gone connection: API Gateway answers 410 for i
 from __future__ import annotations
 
 import asyncio
+import logging
 import secrets
 import string
 import threading
@@ -15,6 +16,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+LOG = logging.getLogger("localcloud.websocket")
 SEND_TIMEOUT_SECONDS = 10
 
 
@@ -69,6 +71,9 @@ class ConnectionRegistry:
         try:
             future.result(timeout=SEND_TIMEOUT_SECONDS)
         except Exception as error:  # closed while sending: as gone as an unknown id
+            # Said out loud: the workflow that posted only sees a 410, which its Catch takes quietly.
+            LOG.warning("@connections post to %s failed (%s: %s); the connection is dropped", connection_id,
+                        type(error).__name__, error)
             self.remove(connection_id)
             raise GoneConnection(connection_id) from error
         connection.last_active_at = time.time()

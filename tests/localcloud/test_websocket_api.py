@@ -3,11 +3,15 @@ start-up failures for what the local server cannot serve."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import threading
+
 import pytest
 
 from localcloud.provisioning.stack import WebSocketApiResources
 from localcloud.websocket import WebSocketBuildError, compile_websocket_api
-from localcloud.websocket.connections import ConnectionRegistry, GoneConnection, new_connection_id
+from localcloud.websocket.connections import Connection, ConnectionRegistry, GoneConnection, new_connection_id
 
 MOCK = {"IntegrationType": "MOCK", "TemplateSelectionExpression": "\\$default",
         "RequestTemplates": {"$default": '{"statusCode":200}'}}
@@ -59,3 +63,26 @@ def test_an_unknown_connection_is_gone():
     with pytest.raises(GoneConnection):
         registry.post(new_connection_id(), b"{}")
     assert len(new_connection_id()) == 16 and new_connection_id().endswith("=")
+
+
+def test_a_failed_send_drops_the_connection_and_says_why(caplog):
+    """The posting workflow only sees a 410, which its Catch takes quietly: the log is where the reason shows."""
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+
+    class ClosedSocket:
+        async def send(self, text):
+            raise ConnectionResetError("peer went away")
+
+    registry = ConnectionRegistry()
+    connection_id = new_connection_id()
+    registry.add(Connection(connection_id, ClosedSocket(), loop, "127.0.0.1", "test"))
+    try:
+        with caplog.at_level(logging.WARNING, "localcloud.websocket"), pytest.raises(GoneConnection):
+            registry.post(connection_id, b"{}")
+    finally:
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(5)
+    assert len(registry) == 0
+    assert f"@connections post to {connection_id} failed (ConnectionResetError: peer went away)" in caplog.text
