@@ -6,7 +6,8 @@
 | `in_process_runtime.py` | `InProcessRuntime`: handlers imported into this process (workflow tests on in-process moto) |
 | `worker_pool.py` | `WorkerPoolRuntime`: worker processes per function, grown as invocations queue and stopped when idle (the local cloud) |
 | `worker_process.py` | one worker process seen from the parent: its environment's process, its protocol, its backstop |
-| `worker_main.py` | the worker process itself (`python -m localcloud.lambda_runtime.worker_main`), which times its own run |
+| `worker_forks.py` | `ForkedWorker`: a worker forked from a server that imported the handlers' packages once (`worker_preload.py`) |
+| `worker_main.py` | the worker process itself, which times its own run |
 | `run_clock.py` | `RunClock`: the function's own run time, less waits for a core and for the local AWS endpoint |
 | `invocation_log.py` | each invocation's output kept per job under `.localcloud/logs` |
 

@@ -1,7 +1,7 @@
 """One warm Lambda execution environment: a process that imports a handler once and serves events.
 
-Started by `WorkerPoolRuntime` with the function's environment and its code folder as the
-working directory. Protocol: one JSON request per line on stdin, one JSON response per line
+Forked by `WorkerPoolRuntime` (`worker_forks.py`) with the function's environment and its code folder
+as the working directory. Protocol: one JSON request per line on stdin, one JSON response per line
 on the original stdout. Whatever the handler prints goes to stderr, which the parent keeps
 as the invocation's logs; a marker line closes each invocation's logs.
 

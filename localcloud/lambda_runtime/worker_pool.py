@@ -46,7 +46,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 QUEUE_SECONDS = 30.0
 # Starting a process is the emulator's cost, not the function's: a worker that cannot start in this long is a throttle.
 WORKER_START_SECONDS = 60.0
-# A warm invocation takes 10-50 ms and a process start 0.5-1 s of CPU: waiting 200 ms is a real queue, not a blip.
+# A warm invocation takes 10-50 ms and a worker start 70-100 ms of CPU (`worker_forks.py`): a 200 ms wait is a real queue.
 GROW_AFTER_SECONDS = 0.2
 # A queue this old means the function's workers are a bottleneck, whatever slows them (a saturated local cloud too).
 BACKLOG_SECONDS = 2.0
@@ -54,7 +54,7 @@ BACKLOG_SECONDS = 2.0
 IDLE_SECONDS = 60.0
 # Each function keeps this many workers however long it idles, so its next event finds one warm.
 KEEP_WARM = 1
-# Each process start costs 0.5-1 s of a core: one at a time per function leaves the busy local cloud its CPU.
+# Each worker start costs 70-100 ms of a core: one at a time per function leaves the busy local cloud its CPU.
 STARTS_AT_ONCE = 1
 
 

@@ -10,13 +10,12 @@ import json
 import mmap
 import select
 import struct
-import subprocess
-import sys
 import tempfile
 import threading
 from typing import Any
 
 from localcloud.lambda_runtime.contract import FunctionSpec
+from localcloud.lambda_runtime.worker_forks import ForkedWorker
 from localcloud.lambda_runtime.worker_main import END_OF_LOGS, RUN_SO_FAR_BYTES, RUN_SO_FAR_FD_VARIABLE
 
 # A worker that has not reported at all after its timeout x 3 plus this is hung: it is killed.
@@ -40,18 +39,7 @@ class WorkerProcess:
         self._run_so_far_file = tempfile.TemporaryFile()
         self._run_so_far_file.truncate(RUN_SO_FAR_BYTES)
         self._run_so_far = mmap.mmap(self._run_so_far_file.fileno(), RUN_SO_FAR_BYTES)
-        slot = self._run_so_far_file.fileno()
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "localcloud.lambda_runtime.worker_main"],
-            cwd=spec.code_dir,
-            env={**environment, RUN_SO_FAR_FD_VARIABLE: str(slot)},
-            pass_fds=(slot,),
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            bufsize=1,
-        )
+        self.process = ForkedWorker(spec.code_dir, environment, self._run_so_far_file.fileno(), RUN_SO_FAR_FD_VARIABLE)
         self._init_answer: dict[str, Any] = {}
         self._has_event = False
         self.last_used = 0.0  # monotonic time its last invocation ended; the pool stops long-idle workers
@@ -132,7 +120,6 @@ class WorkerProcess:
     def _ended(self, answer: dict[str, Any]) -> tuple[None, bool, str]:
         """The process timed out or crashed: stop it and keep its last lines (its timeout message)."""
         self.stop()
-        self._logs_done.join(timeout=1.0)
         with self._log_lock:
             return None, "timedOut" in answer, "".join(self._log_lines)
 
@@ -143,4 +130,5 @@ class WorkerProcess:
         if self.alive():
             self.process.kill()
         self.process.wait(timeout=5)
+        self._logs_done.join(timeout=1.0)  # its stderr at end of file: the last lines are kept, the pipe let go
         self._run_so_far_file.close()  # the mapping stays readable until collected: a late running_for() is safe

@@ -1,6 +1,7 @@
 """A tiny handler the runtime tests drive: echo, env, sleep, spin (CPU), call the AWS endpoint, raise, print."""
 
 import os
+import sys
 import time
 
 _INVOCATIONS = {"count": 0}
@@ -34,6 +35,9 @@ def handler(event, context):
         raise SupplierUnavailable("location: supplier did not answer")
     if action == "exit":
         os._exit(3)
+    if action == "where":  # what the process was given: folder, module path, environment, what was imported for it
+        return {"cwd": os.getcwd(), "path": sys.path, "environment": sorted(os.environ),
+                "imported": sorted(name for name in ("boto3", "pydantic", "aws_lambda_powertools") if name in sys.modules)}
     return {
         "pid": os.getpid(),
         "count": _INVOCATIONS["count"],
