@@ -4,7 +4,8 @@ multiprocessing's step that runs the parent's main module again in each fork is 
 worker runs `worker_main`, whatever started the local cloud. The base environment is set before
 the imports, so a package that reads a variable on import sees the workers' value. Then the
 pages are frozen out of the garbage collector, whose passes would otherwise write to every
-shared object and copy its page into each worker.
+shared object and copy its page into each worker. botocore's parsed data files are shared too
+(`shared_botocore_data.py`).
 """
 
 import gc
@@ -26,9 +27,12 @@ import boto3  # noqa: E402
 import botocore.client  # noqa: E402
 import botocore.exceptions  # noqa: E402
 import pydantic  # noqa: E402
+from pydantic import BaseModel, ConfigDict, Field  # noqa: E402, F401 - pydantic imports its parts on first use
 
 import localcloud.lambda_runtime.worker_main  # noqa: E402
+from localcloud.lambda_runtime.shared_botocore_data import share_parsed_data  # noqa: E402
 
 __all__ = ["aws_lambda_powertools", "aws_xray_sdk", "boto3", "botocore", "pydantic", "localcloud"]
 
+share_parsed_data(["dynamodb", "stepfunctions", "rekognition", "secretsmanager"])  # what functions/ call
 gc.freeze()

@@ -102,3 +102,9 @@ def test_a_script_that_runs_the_runtime_is_not_run_again_in_its_workers(tmp_path
     finished = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
 
     assert finished.stdout.splitlines() == ["script ran", "1"], finished.stderr
+
+
+def test_workers_share_botocores_parsed_service_models(runtime):
+    clients = json.loads(runtime.invoke(_spec(), {"action": "clients"}).payload)
+
+    assert clients == {"sameModel": True, "putItem": ["TableName", "Item"]}

@@ -35,6 +35,12 @@ def handler(event, context):
         raise SupplierUnavailable("location: supplier did not answer")
     if action == "exit":
         os._exit(3)
+    if action == "clients":  # two sessions' clients of one service, as two handlers' modules would make them
+        import boto3
+
+        first, second = (boto3.session.Session().client("dynamodb", region_name="us-east-1") for _ in range(2))
+        return {"sameModel": first.meta.service_model._service_description is second.meta.service_model._service_description,
+                "putItem": first.meta.service_model.operation_model("PutItem").input_shape.required_members}
     if action == "where":  # what the process was given: folder, module path, environment, what was imported for it
         return {"cwd": os.getcwd(), "path": sys.path, "environment": sorted(os.environ),
                 "imported": sorted(name for name in ("boto3", "pydantic", "aws_lambda_powertools") if name in sys.modules)}
