@@ -21,6 +21,7 @@ from localcloud.moto_changes.random_ids import install_random_ids, uninstall_ran
 from localcloud.moto_changes.rekognition import install_into_moto as install_local_rekognition
 from localcloud.moto_changes.stepfunctions.context_times import install_aws_context_times, uninstall_aws_context_times
 from localcloud.moto_changes.stepfunctions.caches import install_interpreter_caches, uninstall_interpreter_caches
+from localcloud.moto_changes.stepfunctions.ended_executions import install_ended_executions, uninstall_ended_executions
 from localcloud.moto_changes.stepfunctions.definition_validation import install_definition_validation, uninstall_definition_validation
 from localcloud.moto_changes.stepfunctions.execution_index import install_execution_index, uninstall_execution_index
 from localcloud.moto_changes.stepfunctions.execution_names import install_generated_execution_names, uninstall_generated_execution_names
@@ -57,6 +58,7 @@ def install_local_behaviour(wait_time_scale: float) -> None:
     install_mock_config_support()
     install_interpreter_caches()
     install_state_copies()
+    install_ended_executions()
     install_transaction_without_table_copies()
     install_partition_queries()
     install_synchronous_stop()
@@ -89,6 +91,7 @@ def uninstall_local_behaviour() -> None:
     uninstall_service_integration_casing()
     uninstall_start_sync_execution()
     uninstall_synchronous_stop()
+    uninstall_ended_executions()
     uninstall_partition_queries()
     uninstall_transaction_without_table_copies()
     uninstall_state_copies()
