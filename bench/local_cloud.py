@@ -90,11 +90,6 @@ def tree_rss_kib(pid: int) -> int:
     return sum(rss_kib(member) for member in process_tree(pid))
 
 
-def tree_pss_kib(pid: int) -> int:
-    """What a process and its descendants occupy together: shared pages (libraries, the interpreter) counted once."""
-    return sum(pss_kib(member) for member in process_tree(pid))
-
-
 def tree_cpu_seconds(pid: int) -> float:
     """CPU of a process and its live descendants (workers that ended take theirs with them)."""
     return sum(cpu_seconds(member) for member in process_tree(pid))
@@ -240,7 +235,7 @@ def main() -> int:
     started = time.monotonic()
     process = subprocess.Popen([sys.executable, "-m", "localcloud", "run"], cwd=ROOT, env=env,
                                stdout=log, stderr=subprocess.STDOUT)
-    peak_kib = {"rss": 0, "pss": 0}
+    peak_kib = {"rss": 0, "pss": 0, "pss_main": 0, "others": 0}
     sampling = threading.Event()
 
     def sample_memory() -> None:
@@ -249,7 +244,10 @@ def main() -> int:
 
     def note_pss() -> None:
         # Between phases only: reading PSS walks the cloud's page tables under the lock its thread starts need.
-        peak_kib["pss"] = max(peak_kib["pss"], tree_pss_kib(process.pid))
+        members = process_tree(process.pid)
+        by_member = [pss_kib(member) for member in members]
+        if sum(by_member) > peak_kib["pss"]:
+            peak_kib.update(pss=sum(by_member), pss_main=by_member[0], others=len(members) - 1)
 
     threading.Thread(target=sample_memory, daemon=True).start()
     stage = next(r["Properties"]["StageName"] for r in assembly.template["Resources"].values()
@@ -299,7 +297,8 @@ def main() -> int:
                   "with its Lambda workers")
         print(f"peak memory (local cloud + Lambda workers): RSS {peak_kib['rss'] / 1024:.0f} MiB (each process's "
               f"shared pages counted in each); PSS {peak_kib['pss'] / 1024:.0f} MiB at the largest phase end "
-              "(shared pages split among them)")
+              f"(shared pages split among them: the local cloud's process {peak_kib['pss_main'] / 1024:.0f}, "
+              f"its {peak_kib['others']} other processes {(peak_kib['pss'] - peak_kib['pss_main']) / 1024:.0f})")
         return 0
     finally:
         sampling.set()
